@@ -1,0 +1,28 @@
+/**
+ * The logger interface and the default console logger.
+ *
+ * @module
+ */
+
+/** Anything with these four methods, such as `console`. */
+export interface Logger {
+  /** Detail for debugging. */
+  debug(...data: unknown[]): void;
+  /** Normal operation. */
+  info(...data: unknown[]): void;
+  /** Something to look at. */
+  warn(...data: unknown[]): void;
+  /** A failure. */
+  error(...data: unknown[]): void;
+}
+
+/** Writes info and above to the console with a `[spiderweb]` prefix. */
+export const consoleLogger: Logger = {
+  debug() {},
+  // deno-lint-ignore no-console
+  info: (...data) => console.info("[spiderweb]", ...data),
+  // deno-lint-ignore no-console
+  warn: (...data) => console.warn("[spiderweb]", ...data),
+  // deno-lint-ignore no-console
+  error: (...data) => console.error("[spiderweb]", ...data),
+};

@@ -1,0 +1,27 @@
+/**
+ * The built-in middleware by spiderweb's dotted names.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../errors.ts";
+import type { MiddlewareClass } from "../spiderweb_middleware.ts";
+
+const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
+  string,
+  MiddlewareClass
+>([]);
+
+/**
+ * A middleware class from a class or a dotted name.
+ *
+ * @throws ConfigError naming an unknown dotted name
+ */
+export function resolveMiddleware(
+  middleware: string | MiddlewareClass,
+): MiddlewareClass {
+  if (typeof middleware !== "string") return middleware;
+  const cls = BUILTIN.get(middleware);
+  if (!cls) throw new ConfigError(`Middleware '${middleware}' not found.`);
+  return cls;
+}

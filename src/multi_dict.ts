@@ -1,0 +1,96 @@
+/**
+ * The multi-valued dictionaries behind `request.GET`, `request.POST` and
+ * `request.FILES`.
+ *
+ * @module
+ */
+
+/**
+ * A `URLSearchParams` whose `get()` returns the last value, as spiderweb's
+ * `MultiDict` does; `getAll()` returns every value and `dict` maps each key
+ * to its values.
+ *
+ * @example Reading a repeated query parameter
+ * ```ts
+ * import { QueryDict } from "./multi_dict.ts";
+ * const query = new QueryDict("a=1&a=2");
+ * console.assert(query.get("a") === "2");
+ * console.assert(query.getAll("a").length === 2);
+ * ```
+ */
+export class QueryDict extends URLSearchParams {
+  /** The last value for `name`, or null. */
+  override get(name: string): string | null {
+    const values = this.getAll(name);
+    return values.length ? values[values.length - 1] : null;
+  }
+
+  /** Each key mapped to all of its values. */
+  get dict(): Record<string, string[]> {
+    const dict: Record<string, string[]> = Object.create(null);
+    for (const [key, value] of this) (dict[key] ??= []).push(value);
+    return dict;
+  }
+
+  /** The JSON form is `dict`. */
+  toJSON(): Record<string, string[]> {
+    return this.dict;
+  }
+}
+
+/**
+ * An ordered, multi-valued map of uploaded files by field name.
+ *
+ * @example Reading uploads
+ * ```ts
+ * import { FileDict } from "./multi_dict.ts";
+ * const files = new FileDict([["doc", new File(["x"], "a.txt")]]);
+ * console.assert(files.get("doc")?.name === "a.txt");
+ * ```
+ */
+export class FileDict<F extends File = File> {
+  readonly #entries: [string, F][];
+
+  /** Creates the dictionary from `[field, file]` pairs. */
+  constructor(entries: Iterable<[string, F]> = []) {
+    this.#entries = [...entries];
+  }
+
+  /** The last file for `name`, or null. */
+  get(name: string): F | null {
+    for (let i = this.#entries.length - 1; i >= 0; i--) {
+      if (this.#entries[i][0] === name) return this.#entries[i][1];
+    }
+    return null;
+  }
+
+  /** Every file for `name`, in upload order. */
+  getAll(name: string): F[] {
+    return this.#entries.filter(([key]) => key === name).map(([, f]) => f);
+  }
+
+  /** True when a file was uploaded under `name`. */
+  has(name: string): boolean {
+    return this.#entries.some(([key]) => key === name);
+  }
+
+  /** The field names, once each. */
+  keys(): IterableIterator<string> {
+    return new Set(this.#entries.map(([key]) => key)).values();
+  }
+
+  /** The `[field, file]` pairs, in upload order. */
+  entries(): IterableIterator<[string, F]> {
+    return this.#entries.values();
+  }
+
+  /** The number of files. */
+  get size(): number {
+    return this.#entries.length;
+  }
+
+  /** Iterates the `[field, file]` pairs. */
+  [Symbol.iterator](): IterableIterator<[string, F]> {
+    return this.entries();
+  }
+}

@@ -1,0 +1,44 @@
+/**
+ * The visitor behind a request: `AnonymousUser` until someone logs in.
+ *
+ * @module
+ */
+
+/**
+ * The user of a request nobody is logged in to.
+ *
+ * @example Checking for a logged-in visitor
+ * ```ts
+ * import { AnonymousUser } from "../mod.ts";
+ * console.assert(new AnonymousUser().is_authenticated === false);
+ * ```
+ */
+export class AnonymousUser {
+  /** Always null. */
+  readonly id: null = null;
+  /** Always empty. */
+  readonly username: string = "";
+  /** Always false. */
+  readonly is_authenticated: boolean = false;
+  /** Always true. */
+  readonly is_anonymous: boolean = true;
+  /** Always false. */
+  readonly is_active: boolean = false;
+  /** Always false. */
+  readonly is_staff: boolean = false;
+  /** Always false. */
+  readonly is_superuser: boolean = false;
+
+  /** The empty username. */
+  getUsername(): string {
+    return this.username;
+  }
+
+  /** Anonymous visitors have no permissions. */
+  hasPermission(_codename: string): Promise<boolean> {
+    return Promise.resolve(false);
+  }
+}
+
+/** The one shared anonymous user. */
+export const ANONYMOUS_USER: AnonymousUser = Object.freeze(new AnonymousUser());
