@@ -20,7 +20,7 @@ export type MaybePromise<T> = T | Promise<T>;
  * ```ts
  * import { ConfigError, ServerCheck } from "../mod.ts";
  * class NeedsSecret extends ServerCheck {
- *   check() {
+ *   override check() {
  *     if (!this.server.secret_key) return new ConfigError("Set secret_key");
  *   }
  * }
@@ -55,7 +55,7 @@ export type ServerCheckClass = new(server: SpiderwebRouter) => ServerCheck;
  * import { HttpResponse, SpiderwebMiddleware, SpiderwebRouter } from "../mod.ts";
  * import type { SpiderwebRequest } from "../mod.ts";
  * class PoweredBy extends SpiderwebMiddleware {
- *   processResponse(_request: SpiderwebRequest, response: HttpResponse) {
+ *   override processResponse(_request: SpiderwebRequest, response: HttpResponse) {
  *     response.headers.set("x-powered-by", "spiderweb");
  *   }
  * }

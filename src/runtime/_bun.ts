@@ -17,7 +17,7 @@ import type {
 } from "./runtime.ts";
 
 // The part of Bun's API this adapter calls, declared here so the module
-// type-checks on every runtime; `tests/runtime/bun_api_check.ts` proves with
+// type-checks on every runtime; `tests/types/bun_api_check.ts` proves with
 // @types/bun that Bun's real API satisfies it.
 
 /** A `bun:sqlite` statement. */
