@@ -10,6 +10,7 @@ import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
 import {
   BadRequest,
   NoResponseError,
+  PayloadTooLarge,
   SpiderwebNetworkException,
   UnusedMiddleware,
 } from "./errors.ts";
@@ -223,6 +224,23 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return proto === Object.prototype || proto === null;
 }
 
+// A custom error route for the code, else the original's text page.
+async function networkErrorResponse(
+  app: SpiderwebRouter,
+  request: SpiderwebRequest,
+  error: SpiderwebNetworkException,
+): Promise<HttpResponse> {
+  const custom = app.customErrorRoute(error.status);
+  if (!custom) return networkErrorPage(error);
+  request.handler = custom;
+  try {
+    return withStatus(toResponse(await custom(request), custom), error.status);
+  } catch (viewError) {
+    app.log.error(`Error view for ${error.status} failed:`, viewError);
+    return networkErrorPage(error);
+  }
+}
+
 async function errorResponse(
   app: SpiderwebRouter,
   pipeline: Pipeline,
@@ -232,18 +250,12 @@ async function errorResponse(
 ): Promise<HttpResponse> {
   request.error = error;
   if (error instanceof SpiderwebNetworkException) {
-    const custom = app.customErrorRoute(error.status);
-    if (!custom) return networkErrorPage(error);
-    request.handler = custom;
-    try {
-      return withStatus(
-        toResponse(await custom(request), custom),
-        error.status,
-      );
-    } catch (viewError) {
-      app.log.error(`Error view for ${error.status} failed:`, viewError);
-      return networkErrorPage(error);
+    const response = await networkErrorResponse(app, request, error);
+    // The rest of the body was not read: the connection cannot be reused.
+    if (error instanceof PayloadTooLarge) {
+      response.headers.set("connection", "close");
     }
+    return response;
   }
   if (runOnError) {
     for (const middleware of pipeline.errorHooks) {

@@ -41,16 +41,58 @@ export function recordingLogger(): Logger & { lines: string[] } {
   };
 }
 
-/** Sends raw bytes to 127.0.0.1:port and resolves with the whole reply. */
-export function rawRequest(port: number, bytes: string): Promise<string> {
+/**
+ * Sends raw bytes to 127.0.0.1:port and resolves with the whole reply. With
+ * `keepOpen`, the client does not half-close its side (some servers stop
+ * reading a body once the client's FIN arrives); the server must close.
+ */
+export function rawRequest(
+  port: number,
+  bytes: string,
+  keepOpen = false,
+): Promise<string> {
   return new Promise((resolve, reject) => {
-    const socket = connect(port, "127.0.0.1", () => socket.end(bytes));
+    const socket = connect(port, "127.0.0.1", () => {
+      if (keepOpen) socket.write(bytes);
+      else socket.end(bytes);
+    });
     let reply = "";
     socket.setEncoding("latin1");
-    socket.on("data", (chunk) => (reply += chunk));
+    socket.on("data", (chunk) => {
+      reply += chunk;
+      if (keepOpen && isComplete(reply)) {
+        socket.destroy();
+        resolve(reply);
+      }
+    });
     socket.on("end", () => resolve(reply));
     socket.on("error", reject);
   });
+}
+
+// True once a reply with a Content-Length has all of its body.
+function isComplete(reply: string): boolean {
+  const end = reply.indexOf("\r\n\r\n");
+  if (end === -1) return false;
+  const length = /content-length:\s*(\d+)/i.exec(reply.slice(0, end));
+  return length !== null && reply.length - end - 4 >= Number(length[1]);
+}
+
+/** The body of a raw HTTP/1.1 reply, with chunked framing removed. */
+export function rawBody(reply: string): string {
+  const [head, ...rest] = reply.split("\r\n\r\n");
+  const body = rest.join("\r\n\r\n");
+  if (!/transfer-encoding:\s*chunked/i.test(head)) return body;
+  let out = "";
+  let at = 0;
+  while (at < body.length) {
+    const eol = body.indexOf("\r\n", at);
+    const size = parseInt(body.slice(at, eol), 16);
+    if (!size) break;
+    out += body.slice(eol + 2, eol + 2 + size);
+    at = eol + 2 + size + 2;
+  }
+  return out;
 }
 
 /** The status code of a raw HTTP reply. */
