@@ -89,6 +89,24 @@ export type {
   Statement,
 } from "./src/runtime/runtime.ts";
 export { AnonymousUser } from "./src/user.ts";
+export { SessionMiddleware } from "./src/middleware/session.ts";
+export type { SessionSettings } from "./src/middleware/_session_settings.ts";
+export {
+  CheckSessionAges,
+  CheckSessionCookieName,
+  CheckSessionCookiePathAndDomain,
+  CheckSessionCookieSameSite,
+} from "./src/middleware/_session_settings.ts";
+export type {
+  SessionChanges,
+  SessionMeta,
+  SessionRecord,
+  SessionStore,
+} from "./src/session_store.ts";
+export { SqliteSessionStore } from "./src/sqlite_session_store.ts";
+export type { SqliteSessionStoreOptions } from "./src/sqlite_session_store.ts";
+export { TestClient } from "./src/test_client.ts";
+export type { TestClientOptions, TestRequestInit } from "./src/test_client.ts";
 export {
   APIError,
   BadRequest,

@@ -6,11 +6,14 @@
 
 import { ConfigError } from "../errors.ts";
 import type { MiddlewareClass } from "../spiderweb_middleware.ts";
+import { SessionMiddleware } from "./session.ts";
 
 const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
   string,
   MiddlewareClass
->([]);
+>([
+  ["spiderweb.middleware.sessions.SessionMiddleware", SessionMiddleware],
+]);
 
 /**
  * A middleware class from a class or a dotted name.

@@ -5,7 +5,7 @@
  */
 
 import { openWith } from "./_database.ts";
-import { env, onShutdownSignal } from "./_signals.ts";
+import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import type {
   FetchHandler,
   Row,
@@ -106,4 +106,5 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  unrefTimer,
 };

@@ -92,4 +92,5 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  unrefTimer: (timer) => Deno.unrefTimer(timer as unknown as number),
 };

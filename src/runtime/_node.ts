@@ -15,7 +15,7 @@ import type { AddressInfo } from "node:net";
 import { Readable } from "node:stream";
 import { openWith } from "./_database.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
-import { env, onShutdownSignal } from "./_signals.ts";
+import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import type { FetchHandler, Runtime, ServeOptions, Server } from "./runtime.ts";
 
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
@@ -175,4 +175,5 @@ export const runtime: Runtime = {
     ),
   onShutdownSignal,
   env,
+  unrefTimer,
 };

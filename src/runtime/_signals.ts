@@ -22,3 +22,8 @@ export function onShutdownSignal(
 export function env(name: string): string | undefined {
   return process.env[name];
 }
+
+/** Lets the process exit while a Node or Bun timer is pending. */
+export function unrefTimer(timer: ReturnType<typeof setInterval>): void {
+  (timer as unknown as { unref?: () => void }).unref?.();
+}

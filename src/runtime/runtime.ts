@@ -92,4 +92,6 @@ export interface Runtime {
   onShutdownSignal(listener: (signal: string) => void): () => void;
   /** An environment variable, or undefined. */
   env(name: string): string | undefined;
+  /** Lets the process exit while the timer is pending. */
+  unrefTimer(timer: ReturnType<typeof setInterval>): void;
 }

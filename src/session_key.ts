@@ -1,0 +1,53 @@
+/**
+ * Session keys: 64 characters of [A-Za-z0-9] from a CSPRNG without modulo
+ * bias, stored only as their SHA-256 hash.
+ *
+ * @module
+ */
+
+const ALPHABET =
+  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const KEY_LENGTH = 64;
+const WELL_FORMED = /^[A-Za-z0-9]{64}$/;
+// 248 = 4 * 62: bytes at or above it would favour the first 8 characters.
+const UNBIASED_LIMIT = 248;
+
+/**
+ * A new random alphanumeric string (64 characters by default).
+ *
+ * @example A session key
+ * ```ts
+ * import { generateKey } from "./session_key.ts";
+ * console.assert(/^[A-Za-z0-9]{64}$/.test(generateKey()));
+ * ```
+ */
+export function generateKey(length = KEY_LENGTH): string {
+  let key = "";
+  const bytes = new Uint8Array(length * 2);
+  while (key.length < length) {
+    crypto.getRandomValues(bytes);
+    for (const byte of bytes) {
+      if (byte < UNBIASED_LIMIT) key += ALPHABET[byte % 62];
+      if (key.length === length) break;
+    }
+  }
+  return key;
+}
+
+/** True when `value` could be a key this framework issued. */
+export function isWellFormedKey(value: string | undefined): value is string {
+  return value !== undefined && WELL_FORMED.test(value);
+}
+
+/** The hex SHA-256 of a key: what the store keeps instead of the key. */
+export async function hashKey(key: string): Promise<string> {
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(key),
+  );
+  let hex = "";
+  for (const byte of new Uint8Array(digest)) {
+    hex += byte.toString(16).padStart(2, "0");
+  }
+  return hex;
+}
