@@ -29,8 +29,21 @@ export class SpiderwebException extends Error {
   }
 }
 
-/** Invalid router options, routes or middleware, raised at construction. */
-export class ConfigError extends SpiderwebException {}
+/**
+ * Invalid router options, routes or middleware, raised at construction.
+ * A `StartupErrors` made only of configuration errors is one too, so
+ * `instanceof ConfigError` holds whether one check failed or several.
+ */
+export class ConfigError extends SpiderwebException {
+  /** Also true for a `StartupErrors` whose errors are all `ConfigError`s. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (this === ConfigError && value instanceof StartupErrors) {
+      return value.errors.length > 0
+        && value.errors.every((error) => error instanceof ConfigError);
+    }
+    return Function.prototype[Symbol.hasInstance].call(this, value);
+  }
+}
 /** A route path that cannot be parsed, such as an unknown converter. */
 export class ParseError extends SpiderwebException {}
 /** A misuse of the API, such as an invalid cookie name. */
