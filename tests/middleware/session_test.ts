@@ -54,7 +54,7 @@ describe("SessionMiddleware: the seed example", () => {
     assert.equal(rows(app).length, 2);
   });
 
-  it("is enabled by its dotted name", async () => {
+  it("is enabled by its dotted name", () => {
     const { app } = setup({
       middleware: ["spiderweb.middleware.sessions.SessionMiddleware"],
     });
