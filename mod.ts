@@ -90,6 +90,14 @@ export type {
 } from "./src/runtime/runtime.ts";
 export { AnonymousUser } from "./src/user.ts";
 export { SessionMiddleware } from "./src/middleware/session.ts";
+export {
+  CheckForSessionMiddleware,
+  csrfExempt,
+  CSRFMiddleware,
+  VerifyCorrectFormatForTrustedOrigins,
+  VerifyCorrectMiddlewarePlacement,
+} from "./src/middleware/csrf.ts";
+export type { OriginPattern } from "./src/trusted_origins.ts";
 export type { SessionSettings } from "./src/middleware/_session_settings.ts";
 export {
   CheckSessionAges,

@@ -144,6 +144,11 @@ export class HttpResponse {
     });
   }
 
+  /** True for responses whose rendering reads `context` (templates). */
+  get rendersContext(): boolean {
+    return false;
+  }
+
   /** The body as it will be sent; templates render here. */
   render(
     _request?: SpiderwebRequest,

@@ -6,6 +6,7 @@
 
 import { ConfigError } from "../errors.ts";
 import type { MiddlewareClass } from "../spiderweb_middleware.ts";
+import { CSRFMiddleware } from "./csrf.ts";
 import { SessionMiddleware } from "./session.ts";
 
 const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
@@ -13,6 +14,7 @@ const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
   MiddlewareClass
 >([
   ["spiderweb.middleware.sessions.SessionMiddleware", SessionMiddleware],
+  ["spiderweb.middleware.csrf.CSRFMiddleware", CSRFMiddleware],
 ]);
 
 /**

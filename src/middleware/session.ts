@@ -35,6 +35,7 @@ export const AUTH_USER_KEY = "_auth_user_id";
 // What the middleware knows about one request's session.
 interface SessionState {
   key: string | null;
+  nextKey?: string;
   hash: string | null;
   createdAt: number;
   lastActive: number;
@@ -47,21 +48,45 @@ interface SessionState {
 const states = new WeakMap<SpiderwebRequest, SessionState>();
 
 /**
- * The session key of a request, issuing one (and marking the session as
- * needed) when it has none. CSRF tokens are bound to it.
+ * The key of the request's session for minting a CSRF token: the live key,
+ * else a reserved new one (used if the session gets created). Null without
+ * the sessions middleware.
  */
-export function reserveSessionKey(request: SpiderwebRequest): string | null {
+export function sessionKeyForToken(request: SpiderwebRequest): string | null {
   const state = states.get(request);
   if (!state) return null;
-  state.needed = true;
-  if (!state.key) state.key = generateKey();
-  return state.key;
+  if (state.hash) {
+    return state.cycle
+      ? (state.nextKey ??= generateKey())
+      : state.key;
+  }
+  return state.key ??= generateKey();
 }
 
-/** The session key of a request if it has a live session, else null. */
-export function currentSessionKey(request: SpiderwebRequest): string | null {
+/** Marks the session as needed: it is created even if its data is empty. */
+export function markSessionNeeded(request: SpiderwebRequest): void {
   const state = states.get(request);
-  return state && (state.hash || state.needed) ? state.key : null;
+  if (state) state.needed = true;
+}
+
+/** The key of the session the request arrived with, if it is live. */
+export function liveSessionKey(request: SpiderwebRequest): string | null {
+  const state = states.get(request);
+  return state?.hash ? state.key : null;
+}
+
+/**
+ * The key the session will have once the response is saved, or null when
+ * no session will exist. A key for a new or rotated session is reserved now.
+ */
+export function sessionKeyForResponse(
+  request: SpiderwebRequest,
+): string | null {
+  const state = states.get(request);
+  if (!state) return null;
+  const hasData = Object.keys(request.SESSION ?? {}).length > 0;
+  if (!state.hash && !state.needed && !state.cycle && !hasData) return null;
+  return sessionKeyForToken(request);
 }
 
 /**
@@ -180,6 +205,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     Object.assign(state, {
       key: null,
       hash: null,
+      nextKey: undefined,
       snapshot: new Map(),
       cycle: false,
       needed: false,
@@ -254,7 +280,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     current: Map<string, string>,
     now: number,
   ): Promise<void> {
-    const key = generateKey();
+    const key = state.nextKey ?? generateKey();
     const meta = { ...this.#meta(current, now, now), createdAt: now };
     await this.store.rotate(state.hash!, await hashKey(key), changes, meta);
     this.#setCookie(request, response, key, meta.expiresAt, now);
