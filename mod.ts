@@ -98,6 +98,13 @@ export {
   VerifyCorrectMiddlewarePlacement,
 } from "./src/middleware/csrf.ts";
 export type { OriginPattern } from "./src/trusted_origins.ts";
+export {
+  CorsMiddleware,
+  DEFAULT_CORS_HEADERS,
+  DEFAULT_CORS_METHODS,
+  VerifyValidCorsSetting,
+} from "./src/middleware/cors.ts";
+export type { CorsSettings } from "./src/middleware/cors.ts";
 export type { SessionSettings } from "./src/middleware/_session_settings.ts";
 export {
   CheckSessionAges,

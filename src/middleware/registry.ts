@@ -6,6 +6,7 @@
 
 import { ConfigError } from "../errors.ts";
 import type { MiddlewareClass } from "../spiderweb_middleware.ts";
+import { CorsMiddleware } from "./cors.ts";
 import { CSRFMiddleware } from "./csrf.ts";
 import { SessionMiddleware } from "./session.ts";
 
@@ -15,6 +16,7 @@ const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
 >([
   ["spiderweb.middleware.sessions.SessionMiddleware", SessionMiddleware],
   ["spiderweb.middleware.csrf.CSRFMiddleware", CSRFMiddleware],
+  ["spiderweb.middleware.cors.CorsMiddleware", CorsMiddleware],
 ]);
 
 /**
