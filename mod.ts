@@ -105,6 +105,11 @@ export {
   VerifyValidCorsSetting,
 } from "./src/middleware/cors.ts";
 export type { CorsSettings } from "./src/middleware/cors.ts";
+export {
+  CheckValidGzipCompressionLevel,
+  CheckValidGzipMinimumLength,
+  GzipMiddleware,
+} from "./src/middleware/gzip.ts";
 export type { SessionSettings } from "./src/middleware/_session_settings.ts";
 export {
   CheckSessionAges,

@@ -8,6 +8,7 @@ import { ConfigError } from "../errors.ts";
 import type { MiddlewareClass } from "../spiderweb_middleware.ts";
 import { CorsMiddleware } from "./cors.ts";
 import { CSRFMiddleware } from "./csrf.ts";
+import { GzipMiddleware } from "./gzip.ts";
 import { SessionMiddleware } from "./session.ts";
 
 const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
@@ -17,6 +18,7 @@ const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
   ["spiderweb.middleware.sessions.SessionMiddleware", SessionMiddleware],
   ["spiderweb.middleware.csrf.CSRFMiddleware", CSRFMiddleware],
   ["spiderweb.middleware.cors.CorsMiddleware", CorsMiddleware],
+  ["spiderweb.middleware.gzip.GzipMiddleware", GzipMiddleware],
 ]);
 
 /**

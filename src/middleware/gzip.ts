@@ -1,0 +1,187 @@
+/**
+ * `GzipMiddleware`: compresses eligible 2xx responses for clients that
+ * accept gzip, and always varies on `Accept-Encoding`.
+ *
+ * @module
+ */
+
+import { promisify } from "node:util";
+import { gzip } from "node:zlib";
+import { ConfigError } from "../errors.ts";
+import type { SpiderwebRequest } from "../request.ts";
+import type { HttpResponse, ResponseBody } from "../response.ts";
+import type { SpiderwebRouter } from "../router.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+
+const gzipAsync = promisify(gzip);
+
+const COMPRESSIBLE = [
+  /^text\//,
+  /^application\/(json|javascript|xml|x-javascript|ecmascript)\b/,
+  /^image\/svg\+xml\b/,
+  /\+json\b/,
+  /\+xml\b/,
+];
+
+function level(server: SpiderwebRouter): unknown {
+  return server.options.gzip_compression_level ?? 6;
+}
+
+function minimum(server: SpiderwebRouter): unknown {
+  return server.options.gzip_minimum_response_length ?? 500;
+}
+
+/** `gzip_compression_level` must be an integer from 1 to 9. */
+export class CheckValidGzipCompressionLevel extends ServerCheck {
+  /** Fails outside 1..9. */
+  override check(): ConfigError | undefined {
+    const value = level(this.server);
+    if (
+      !(Number.isInteger(value) && (value as number) >= 1
+        && (value as number) <= 9)
+    ) {
+      return new ConfigError(
+        `Invalid gzip_compression_level: ${
+          JSON.stringify(value)
+        } is not an integer from 1 to 9`,
+      );
+    }
+  }
+}
+
+/** `gzip_minimum_response_length` must be an integer of at least 1. */
+export class CheckValidGzipMinimumLength extends ServerCheck {
+  /** Fails below 1. */
+  override check(): ConfigError | undefined {
+    const value = minimum(this.server);
+    if (!(Number.isInteger(value) && (value as number) >= 1)) {
+      return new ConfigError(
+        `Invalid gzip_minimum_response_length: ${
+          JSON.stringify(value)
+        } is not an integer of at least 1`,
+      );
+    }
+  }
+}
+
+/**
+ * True when `Accept-Encoding` accepts gzip: listed with q > 0, or `*` with
+ * q > 0 while gzip is not listed.
+ */
+export function acceptsGzip(header: string | null): boolean {
+  if (!header) return false;
+  let gzipQ: number | undefined;
+  let anyQ: number | undefined;
+  for (const part of header.split(",")) {
+    const [coding, ...params] = part.trim().toLowerCase().split(";");
+    let q = 1;
+    for (const param of params) {
+      const [key, value] = param.trim().split("=");
+      if (key === "q") q = Number(value);
+    }
+    if (Number.isNaN(q)) q = 0;
+    if (coding.trim() === "gzip" || coding.trim() === "x-gzip") gzipQ = q;
+    else if (coding.trim() === "*") anyQ = q;
+  }
+  return gzipQ !== undefined ? gzipQ > 0 : (anyQ ?? 0) > 0;
+}
+
+function byteLength(body: ResponseBody, headers: Headers): number | null {
+  if (typeof body === "string") {
+    return new TextEncoder().encode(body).byteLength;
+  }
+  if (body instanceof Uint8Array) return body.byteLength;
+  const declared = headers.get("content-length");
+  return declared === null ? null : Number(declared);
+}
+
+/**
+ * Compresses text, JSON, JavaScript, SVG and XML bodies of at least
+ * `gzip_minimum_response_length` bytes with gzip at
+ * `gzip_compression_level`. List it first so that it runs last.
+ *
+ * @example Compressing a large page
+ * ```ts
+ * import { GzipMiddleware, HttpResponse, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ middleware: [GzipMiddleware] });
+ * app.route("/", () => new HttpResponse("spiderweb ".repeat(100)));
+ * const response = await app.fetch(new Request("http://localhost/", {
+ *   headers: { "accept-encoding": "gzip" },
+ * }));
+ * console.assert(response.headers.get("content-encoding") === "gzip");
+ * ```
+ */
+export class GzipMiddleware extends SpiderwebMiddleware {
+  /** The level and minimum length checks. */
+  static override checks = [
+    CheckValidGzipCompressionLevel,
+    CheckValidGzipMinimumLength,
+  ];
+  #warnedStreamLevel = false;
+
+  #eligible(
+    request: SpiderwebRequest,
+    response: HttpResponse,
+    body: ResponseBody | null,
+  ): body is ResponseBody {
+    const status = response.status_code;
+    if (body === null || status < 200 || status > 299) return false;
+    if (status === 204 || status === 206 || request.method === "HEAD") {
+      return false;
+    }
+    const headers = response.headers;
+    if (headers.has("content-encoding")) return false;
+    if (/\bno-transform\b/i.test(headers.get("cache-control") ?? "")) {
+      return false;
+    }
+    const type = (headers.get("content-type") ?? "").toLowerCase();
+    if (!COMPRESSIBLE.some((pattern) => pattern.test(type))) return false;
+    const length = byteLength(body, headers);
+    return length !== null && length >= (minimum(this.server) as number);
+  }
+
+  /** Compresses the rendered body when eligible and accepted. */
+  override async postProcess(
+    request: SpiderwebRequest,
+    response: HttpResponse,
+    body: ResponseBody | null,
+  ): Promise<ResponseBody | null> {
+    if (!this.#eligible(request, response, body)) return body;
+    const headers = response.headers;
+    const vary = headers.get("vary");
+    if (!vary?.toLowerCase().includes("accept-encoding")) {
+      headers.set(
+        "vary",
+        vary ? `${vary}, Accept-Encoding` : "Accept-Encoding",
+      );
+    }
+    if (!acceptsGzip(request.headers.get("accept-encoding"))) return body;
+    headers.set("content-encoding", "gzip");
+    const etag = headers.get("etag");
+    if (etag && !etag.startsWith("W/")) headers.set("etag", `W/${etag}`);
+    if (body instanceof ReadableStream) {
+      this.#warnStreamLevel();
+      headers.delete("content-length");
+      return body.pipeThrough(
+        new CompressionStream("gzip") as unknown as ReadableWritablePair<
+          Uint8Array,
+          Uint8Array
+        >,
+      );
+    }
+    const compressed = new Uint8Array(
+      await gzipAsync(body, { level: level(this.server) as number }),
+    );
+    headers.set("content-length", String(compressed.byteLength));
+    return compressed;
+  }
+
+  // CompressionStream has no level: streamed bodies use the runtime's default.
+  #warnStreamLevel(): void {
+    if (this.#warnedStreamLevel || level(this.server) === 6) return;
+    this.#warnedStreamLevel = true;
+    this.server.log.warn(
+      "gzip_compression_level is not applied to streamed bodies (CompressionStream has no level)",
+    );
+  }
+}
