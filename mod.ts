@@ -69,6 +69,9 @@ export type {
   ResponseInit,
 } from "./src/response.ts";
 export type { CookieOptions } from "./src/cookie.ts";
+export { FileResponse } from "./src/file_response.ts";
+export type { FileResponseInit } from "./src/file_response.ts";
+export { MediaFile } from "./src/media_file.ts";
 export {
   ServerCheck,
   SpiderwebMiddleware,

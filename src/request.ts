@@ -7,6 +7,7 @@
 
 import { parseCookieHeader } from "./cookie.ts";
 import { BadRequest } from "./errors.ts";
+import type { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "./multi_dict.ts";
 import type { SpiderwebRouter } from "./router.ts";
 
@@ -86,7 +87,7 @@ export class SpiderwebRequest {
   /** The parsed form fields (POST, PUT, PATCH, DELETE). */
   POST: QueryDict = new QueryDict();
   /** The uploaded files by field name. */
-  FILES: FileDict = new FileDict();
+  FILES: FileDict<MediaFile> = new FileDict();
   /** Session operations, set by the sessions middleware. */
   session: SessionControl | undefined;
 

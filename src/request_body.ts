@@ -5,6 +5,7 @@
  */
 
 import { BadRequest, PayloadTooLarge } from "./errors.ts";
+import { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "./multi_dict.ts";
 import type { SpiderwebRequest } from "./request.ts";
 
@@ -66,10 +67,20 @@ export async function parseForm(request: SpiderwebRequest): Promise<void> {
     );
   }
   const fields = new QueryDict();
-  const files: [string, File][] = [];
+  const files: [string, MediaFile][] = [];
+  const mediaDir = request.server.options.media_dir;
   for (const [name, value] of form) {
-    if (typeof value === "string") fields.append(name, value);
-    else files.push([name, value]);
+    if (typeof value === "string") {
+      fields.append(name, value);
+    } else {
+      files.push([
+        name,
+        new MediaFile([value], value.name, {
+          type: value.type,
+          lastModified: value.lastModified,
+        }, mediaDir ? String(mediaDir) : null),
+      ]);
+    }
   }
   request.POST = fields;
   request.FILES = new FileDict(files);

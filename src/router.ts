@@ -45,6 +45,7 @@ import { runtime } from "./runtime/load.ts";
 import type { Database, ServeInfo } from "./runtime/runtime.ts";
 import type { SpiderwebMiddleware } from "./spiderweb_middleware.ts";
 import { type RunningServer, type StartOptions, startServer } from "./start.ts";
+import { registerFileRoutes } from "./static_files.ts";
 import { ANONYMOUS_USER } from "./user.ts";
 import {
   isViewClass,
@@ -153,6 +154,7 @@ export class SpiderwebRouter implements RouteRegistrar {
     for (const [code, view] of Object.entries(options.error_routes ?? {})) {
       this.addErrorRoute(Number(code), view);
     }
+    registerFileRoutes(this);
     this.#pipeline = this.#buildPipeline();
     this.fetch = (request, info) => this.#fetch(request, info);
     this.log.debug("Run startup checks...");
