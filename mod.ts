@@ -113,6 +113,14 @@ export {
   CheckValidGzipMinimumLength,
   GzipMiddleware,
 } from "./src/middleware/gzip.ts";
+export {
+  CheckRouteSchemas,
+  ValidationMiddleware,
+} from "./src/middleware/validation.ts";
+export type {
+  StandardIssue,
+  StandardSchema,
+} from "./src/middleware/validation.ts";
 export type { SessionSettings } from "./src/middleware/_session_settings.ts";
 export {
   CheckSessionAges,

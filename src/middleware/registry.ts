@@ -10,6 +10,7 @@ import { CorsMiddleware } from "./cors.ts";
 import { CSRFMiddleware } from "./csrf.ts";
 import { GzipMiddleware } from "./gzip.ts";
 import { SessionMiddleware } from "./session.ts";
+import { ValidationMiddleware } from "./validation.ts";
 
 const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
   string,
@@ -19,6 +20,12 @@ const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<
   ["spiderweb.middleware.csrf.CSRFMiddleware", CSRFMiddleware],
   ["spiderweb.middleware.cors.CorsMiddleware", CorsMiddleware],
   ["spiderweb.middleware.gzip.GzipMiddleware", GzipMiddleware],
+  [
+    "spiderweb.middleware.validation.ValidationMiddleware",
+    ValidationMiddleware,
+  ],
+  // The original's pydantic middleware maps to Standard Schema validation.
+  ["spiderweb.middleware.pydantic.PydanticMiddleware", ValidationMiddleware],
 ]);
 
 /**

@@ -1,0 +1,160 @@
+/**
+ * `ValidationMiddleware`: validates request bodies against a route's
+ * Standard Schema (zod, valibot, arktype…), the counterpart of spiderweb's
+ * pydantic middleware, without depending on any schema library.
+ *
+ * @module
+ */
+
+import { ConfigError } from "../errors.ts";
+import type { SpiderwebRequest } from "../request.ts";
+import { type HttpResponse, JsonResponse } from "../response.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+
+/** One problem a schema reports. */
+export interface StandardIssue {
+  /** What is wrong. */
+  readonly message: string;
+  /** Where: keys, or `{ key }` segments. */
+  readonly path?: ReadonlyArray<PropertyKey | { readonly key: PropertyKey }>;
+}
+
+/** The Standard Schema v1 interface (`@standard-schema/spec`). */
+export interface StandardSchema<Output = unknown> {
+  /** The standard properties. */
+  readonly "~standard": {
+    /** Always 1. */
+    readonly version: 1;
+    /** The library's name. */
+    readonly vendor: string;
+    /** Validates a value. */
+    readonly validate: (
+      value: unknown,
+    ) =>
+      | { readonly value: Output; readonly issues?: undefined }
+      | { readonly issues: ReadonlyArray<StandardIssue> }
+      | Promise<
+        | { readonly value: Output; readonly issues?: undefined }
+        | { readonly issues: ReadonlyArray<StandardIssue> }
+      >;
+  };
+}
+
+const VALIDATED = new Set(["POST", "PUT", "PATCH", "DELETE"]);
+
+/** True for a Standard Schema v1 object. */
+export function isStandardSchema(value: unknown): value is StandardSchema {
+  const standard = (value as StandardSchema | null)?.["~standard"];
+  return !!standard && standard.version === 1
+    && typeof standard.validate === "function";
+}
+
+function schemaOf(request: SpiderwebRequest): unknown {
+  return request.route?.schema
+    ?? (request.handler as { schema?: unknown } | undefined)?.schema;
+}
+
+function isJson(request: SpiderwebRequest): boolean {
+  const type = (request.headers.get("content-type") ?? "").toLowerCase();
+  return /^application\/([a-z0-9.+-]*\+)?json\b/.test(type);
+}
+
+function formObject(request: SpiderwebRequest): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const key of new Set(request.POST.keys())) {
+    // Last value per key, as spiderweb's MultiDict; defined, never assigned,
+    // so a "__proto__" field stays data.
+    Object.defineProperty(data, key, {
+      value: request.POST.get(key),
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return data;
+}
+
+function issueText(issue: StandardIssue): string {
+  const first = issue.path?.[0];
+  if (first === undefined) return issue.message;
+  const key = typeof first === "object" ? first.key : first;
+  return `${String(key)}: ${issue.message}`;
+}
+
+/** Every declared schema must implement Standard Schema v1. */
+export class CheckRouteSchemas extends ServerCheck {
+  /** Fails naming the first route whose schema is not a Standard Schema. */
+  override check(): ConfigError | undefined {
+    for (const route of this.server.routes) {
+      if (route.schema !== undefined && !isStandardSchema(route.schema)) {
+        return new ConfigError(
+          `Route '${route.path}' has a schema that does not implement Standard Schema v1`,
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Validates the JSON or form body of POST, PUT, PATCH and DELETE requests
+ * against the route's `schema`; the output goes to `request.validated_data`,
+ * failures answer 400 `{"message": "Validation error", "errors": [...]}`.
+ *
+ * @example A route with a zod schema
+ * ```ts
+ * import { SpiderwebRouter, ValidationMiddleware } from "../../mod.ts";
+ * import type { StandardSchema } from "../../mod.ts";
+ * const schema: StandardSchema<{ name: string }> = {
+ *   "~standard": {
+ *     version: 1,
+ *     vendor: "example",
+ *     validate: (value) =>
+ *       typeof (value as { name?: unknown }).name === "string"
+ *         ? { value: value as { name: string } }
+ *         : { issues: [{ message: "Required", path: ["name"] }] },
+ *   },
+ * };
+ * const app = new SpiderwebRouter({ middleware: [ValidationMiddleware] });
+ * app.route("/hi", (request) => ({ hi: request.validated_data }), { schema });
+ * const response = await app.fetch(new Request("http://localhost/hi", {
+ *   method: "POST",
+ *   headers: { "content-type": "application/json" },
+ *   body: "{}",
+ * }));
+ * console.assert(response.status === 400);
+ * ```
+ */
+export class ValidationMiddleware extends SpiderwebMiddleware {
+  /** Checks that every schema is a Standard Schema. */
+  static override checks = [CheckRouteSchemas];
+
+  /** Validates the body; answers 400 through `onError` on failure. */
+  override async processRequest(
+    request: SpiderwebRequest,
+  ): Promise<HttpResponse | undefined> {
+    if (!VALIDATED.has(request.method)) return;
+    const schema = schemaOf(request);
+    if (!isStandardSchema(schema)) return;
+    const input = isJson(request) ? request.json() : formObject(request);
+    const result = await schema["~standard"].validate(input);
+    if (result.issues) {
+      return (await this.onError(request, result.issues)) ?? undefined;
+    }
+    request.validated_data = result.value;
+  }
+
+  /**
+   * The 400 answer for validation issues; override to change it. Other
+   * errors (it is also the pipeline's error hook) are left alone.
+   */
+  override onError(
+    _request: SpiderwebRequest,
+    error: unknown,
+  ): HttpResponse | undefined {
+    if (!Array.isArray(error)) return undefined;
+    return new JsonResponse({
+      message: "Validation error",
+      errors: (error as StandardIssue[]).map(issueText),
+    }, { status_code: 400 });
+  }
+}
