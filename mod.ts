@@ -72,6 +72,8 @@ export type { CookieOptions } from "./src/cookie.ts";
 export { FileResponse } from "./src/file_response.ts";
 export type { FileResponseInit } from "./src/file_response.ts";
 export { MediaFile } from "./src/media_file.ts";
+export { TemplateResponse } from "./src/template_response.ts";
+export type { TemplateResponseInit } from "./src/template_response.ts";
 export {
   ServerCheck,
   SpiderwebMiddleware,
