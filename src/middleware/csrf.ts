@@ -179,7 +179,10 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   }
 
   /** A new token for a session key: `<unix seconds>.<base64url HMAC>`. */
-  async tokenFor(sessionKey: string, now: number = Date.now()): Promise<string> {
+  async tokenFor(
+    sessionKey: string,
+    now: number = Date.now(),
+  ): Promise<string> {
     const seconds = Math.floor(now / 1000);
     const mac = await crypto.subtle.sign(
       "HMAC",
