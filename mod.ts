@@ -93,7 +93,21 @@ export type {
   SqlValue,
   Statement,
 } from "./src/runtime/runtime.ts";
-export { AnonymousUser } from "./src/user.ts";
+export {
+  AnonymousUser,
+  createUser,
+  getUser,
+  getUserByUsername,
+  User,
+} from "./src/user.ts";
+export type { NewUser, UserFields } from "./src/user.ts";
+export { authenticate, login, logout, logoutAll } from "./src/auth.ts";
+export type { Credentials } from "./src/auth.ts";
+export {
+  checkPassword,
+  makePassword,
+  PBKDF2_ITERATIONS,
+} from "./src/password.ts";
 export { SessionMiddleware } from "./src/middleware/session.ts";
 export {
   CheckForSessionMiddleware,

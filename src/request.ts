@@ -82,8 +82,8 @@ export class SpiderwebRequest {
   SESSION: Record<string, unknown> = {};
   /** The output of the route's schema (validation middleware). */
   validated_data: unknown;
-  /** The visitor: a `User`, or `AnonymousUser`. */
-  user: unknown;
+  #user: unknown;
+  #userLoader: (() => unknown) | undefined;
   /** The parsed form fields (POST, PUT, PATCH, DELETE). */
   POST: QueryDict = new QueryDict();
   /** The uploaded files by field name. */
@@ -113,7 +113,27 @@ export class SpiderwebRequest {
     this.server = context.server;
     this.#remoteAddress = context.remoteAddress;
     this.#trustForwarded = context.trustForwarded;
-    this.user = context.user;
+    this.#user = context.user;
+  }
+
+  /** The visitor: a `User`, or `AnonymousUser`; loaded on first read. */
+  get user(): unknown {
+    if (this.#userLoader) {
+      const load = this.#userLoader;
+      this.#userLoader = undefined;
+      this.#user = load();
+    }
+    return this.#user;
+  }
+
+  set user(value: unknown) {
+    this.#userLoader = undefined;
+    this.#user = value;
+  }
+
+  /** Sets `user` to what `loader` returns, called on the first read. */
+  setUserLoader(loader: () => unknown): void {
+    this.#userLoader = loader;
   }
 
   /** The request headers. */

@@ -20,6 +20,7 @@ import {
 } from "../session_store.ts";
 import { SqliteSessionStore } from "../sqlite_session_store.ts";
 import { SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+import { ANONYMOUS_USER, getUser } from "../user.ts";
 import {
   CheckSessionAges,
   CheckSessionCookieName,
@@ -198,6 +199,13 @@ export class SessionMiddleware extends SpiderwebMiddleware {
       snapshot: serializeSession(record.data),
     });
     request.SESSION = record.data;
+    const userId = record.data[AUTH_USER_KEY];
+    if (userId !== undefined) {
+      request.setUserLoader(() => {
+        const user = getUser(this.server, String(userId));
+        return user?.is_active ? user : ANONYMOUS_USER;
+      });
+    }
   }
 
   async #flush(request: SpiderwebRequest, state: SessionState): Promise<void> {
@@ -211,6 +219,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
       needed: false,
     });
     request.SESSION = {};
+    request.user = ANONYMOUS_USER;
   }
 
   /** Saves what changed and sets or clears the cookie, after rendering. */
