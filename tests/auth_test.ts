@@ -13,7 +13,7 @@ import {
   logoutAll,
   makePassword,
   SessionMiddleware,
-  SpiderwebRouter,
+  type SpiderwebRouter,
   TestClient,
   User,
 } from "../mod.ts";
