@@ -176,5 +176,4 @@ export {
   UnusedMiddleware,
 } from "./src/errors.ts";
 
-/** The version of this package. */
-export const VERSION = "0.1.0";
+export { VERSION } from "./src/version.ts";

@@ -1,0 +1,8 @@
+/**
+ * The package version, kept in one place for `mod.ts` and the `web` command.
+ *
+ * @module
+ */
+
+/** The version of this package. */
+export const VERSION = "0.1.0";
