@@ -139,6 +139,8 @@ function parseRange(
  * ```
  */
 export class FileResponse extends HttpResponse {
+  /** The type comes from the file name, at render time. */
+  static override contentType: string | null = null;
   /** The path of the file. */
   readonly filename: string;
 
@@ -155,7 +157,6 @@ export class FileResponse extends HttpResponse {
     }
     super(null, init);
     this.filename = filename as string;
-    this.headers.delete("content-type");
   }
 
   /** Stats the file and answers 200, 206, 304 or 416; missing files are 404. */

@@ -182,7 +182,9 @@ async function dispatch(
     );
     if (result) return toResponse(result, handler);
   }
-  return toResponse(await handler(request, params), handler);
+  const result = handler(request, params);
+  // Sync views skip a microtask turn.
+  return toResponse(result instanceof Promise ? await result : result, handler);
 }
 
 // `UnusedMiddleware` removes the middleware; the request goes on as if the
@@ -299,7 +301,8 @@ async function finish(
         () => middleware.processResponse!(request, response),
       );
     }
-    let body = await response.render(request);
+    const rendered = response.render(request);
+    let body = rendered instanceof Promise ? await rendered : rendered;
     for (const middleware of pipeline.postHooks) {
       const hook = () => middleware.postProcess!(request, response, body);
       const next = await runHook(app, middleware, hook);

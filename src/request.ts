@@ -84,10 +84,8 @@ export class SpiderwebRequest {
   validated_data: unknown;
   #user: unknown;
   #userLoader: (() => unknown) | undefined;
-  /** The parsed form fields (POST, PUT, PATCH, DELETE). */
-  POST: QueryDict = new QueryDict();
-  /** The uploaded files by field name. */
-  FILES: FileDict<MediaFile> = new FileDict();
+  #post: QueryDict | undefined;
+  #files: FileDict<MediaFile> | undefined;
   /** Session operations, set by the sessions middleware. */
   session: SessionControl | undefined;
 
@@ -134,6 +132,24 @@ export class SpiderwebRequest {
   /** Sets `user` to what `loader` returns, called on the first read. */
   setUserLoader(loader: () => unknown): void {
     this.#userLoader = loader;
+  }
+
+  /** The parsed form fields (POST, PUT, PATCH, DELETE). */
+  get POST(): QueryDict {
+    return this.#post ??= new QueryDict();
+  }
+
+  set POST(value: QueryDict) {
+    this.#post = value;
+  }
+
+  /** The uploaded files by field name. */
+  get FILES(): FileDict<MediaFile> {
+    return this.#files ??= new FileDict();
+  }
+
+  set FILES(value: FileDict<MediaFile>) {
+    this.#files = value;
   }
 
   /** The request headers. */

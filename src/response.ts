@@ -79,16 +79,20 @@ function httpDate(): string {
  * ```
  */
 export class HttpResponse {
+  /** The Content-Type a response of this class gets unless one is set. */
+  static contentType: string | null = "text/html; charset=utf-8";
   /** The body before rendering. */
   body: ResponseBody | null;
   /** The HTTP status. */
   status_code: number;
-  /** The response headers. */
-  readonly headers: Headers;
   /** The template context. */
   context: Record<string, unknown>;
   /** Data attached to the response. */
   data: unknown;
+  // Headers are built on first access: most responses never touch them, and
+  // a Fetch Headers object is the costliest part of a small response.
+  #headers: Headers | undefined;
+  #init: HeadersInit | undefined;
 
   /**
    * Creates a response from a body and options, or from one options object.
@@ -106,13 +110,37 @@ export class HttpResponse {
     }
     this.body = (body ?? null) as ResponseBody | null;
     this.status_code = init.status_code ?? 200;
-    this.headers = new Headers(init.headers);
-    if (!this.headers.has("content-type")) {
-      this.headers.set("content-type", "text/html; charset=utf-8");
-    }
-    if (!this.headers.has("server")) this.headers.set("server", "Spiderweb");
+    this.#init = init.headers;
     this.context = init.context ?? {};
     this.data = init.data;
+  }
+
+  /** The response headers; `content-type` and `server` have defaults. */
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers(this.#init);
+      const type = (this.constructor as typeof HttpResponse).contentType;
+      if (type && !headers.has("content-type")) {
+        headers.set("content-type", type);
+      }
+      if (!headers.has("server")) headers.set("server", "Spiderweb");
+      this.#headers = headers;
+      this.#init = undefined;
+    }
+    return this.#headers;
+  }
+
+  /** The headers for the Fetch `Response`, with `date`. */
+  fetchHeaders(): HeadersInit {
+    if (!this.#headers && this.#init === undefined) {
+      const type = (this.constructor as typeof HttpResponse).contentType;
+      return type
+        ? { "content-type": type, server: "Spiderweb", date: httpDate() }
+        : { server: "Spiderweb", date: httpDate() };
+    }
+    const headers = this.headers;
+    if (!headers.has("date")) headers.set("date", httpDate());
+    return headers;
   }
 
   /**
@@ -178,12 +206,11 @@ export function toFetchResponse(
       `Invalid status_code ${JSON.stringify(status)}: expected 200..599`,
     );
   }
-  if (!response.headers.has("date")) response.headers.set("date", httpDate());
   const noBody = method === "HEAD" || status === 204 || status === 304;
   if (noBody && body instanceof ReadableStream) body.cancel().catch(() => {});
   return new Response(noBody ? null : body, {
     status,
-    headers: response.headers,
+    headers: response.fetchHeaders(),
   });
 }
 
@@ -198,6 +225,9 @@ export function toFetchResponse(
  * ```
  */
 export class JsonResponse extends HttpResponse {
+  /** JSON responses are `application/json` unless set otherwise. */
+  static override contentType: string | null = "application/json";
+
   /**
    * Creates the response from the data.
    *
@@ -209,11 +239,7 @@ export class JsonResponse extends HttpResponse {
       init = data as ResponseInit;
       data = init.data;
     }
-    const headers = new Headers(init.headers);
-    if (!headers.has("content-type")) {
-      headers.set("content-type", "application/json");
-    }
-    super(JSON.stringify(data ?? null), { ...init, headers, data });
+    super(JSON.stringify(data ?? null), { ...init, data });
   }
 }
 

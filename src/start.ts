@@ -16,6 +16,8 @@ export interface StartOptions {
   port?: number;
   /** Handle SIGINT and SIGTERM by shutting down. @default true */
   handleSignals?: boolean;
+  /** Let several processes listen on the same port (SO_REUSEPORT). */
+  reusePort?: boolean;
 }
 
 /** A running server. */
@@ -38,6 +40,7 @@ export async function startServer(
   const server = await runtime.serve(app.fetch, {
     hostname,
     port: options.port ?? app.port,
+    reusePort: options.reusePort,
   });
   const displayHost = hostname.includes(":") ? `[${hostname}]` : hostname;
   app.log.info(

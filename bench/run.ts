@@ -1,0 +1,495 @@
+// deno-lint-ignore-file no-console
+// The benchmark: every workload on Deno, Bun and Node, each server in its own
+// process, driven by wrk from another process, with warm-up and rounds
+// interleaved A/B so the machine's drift cancels out. Reports requests/s,
+// p50/p99 latency, peak RSS and ratios against the raw handler and Hono.
+//
+//   node bench/run.ts            full run (a few minutes)
+//   node bench/run.ts --quick    smoke run: every server under load, no errors
+import { spawn, spawnSync } from "node:child_process";
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { cpus, tmpdir } from "node:os";
+import { join } from "node:path";
+import process from "node:process";
+import { fileURLToPath } from "node:url";
+
+const QUICK = process.argv.includes("--quick");
+// Development filters: --only=1,2 and --runtime=deno (not for published results).
+const ONLY = process.argv.find((a) => a.startsWith("--only="))?.slice(7)
+  .split(",").map(Number);
+const ONLY_RUNTIME = process.argv.find((a) => a.startsWith("--runtime="))
+  ?.slice(10);
+const ROUNDS = QUICK ? 1 : 3;
+const DURATION = QUICK ? 1 : 4;
+const WARMUP = QUICK ? 1 : 2;
+const CONNECTIONS = 32;
+const root = fileURLToPath(new URL("..", import.meta.url));
+const bin = (name: string) => join(root, "node_modules", ".bin", name);
+const work = mkdtempSync(join(tmpdir(), "spiderweb-bench-"));
+
+type Runtime = "deno" | "bun" | "node";
+const RUNTIMES: Runtime[] = ["deno", "bun", "node"];
+const COMMAND: Record<Runtime, string[]> = {
+  // --unstable-net: Deno.serve's reusePort (the two-worker run) needs it.
+  deno: [bin("deno"), "run", "-A", "--unstable-net"],
+  bun: [bin("bun"), "run"],
+  node: [bin("node")],
+};
+
+interface Workload {
+  id: number;
+  name: string;
+  path: string;
+  method?: string;
+  body?: string;
+  headers?: Record<string, string>;
+  sessions?: number;
+  env?: Record<string, string>;
+  servers: (runtime: Runtime) => string[];
+}
+
+const core = () => ["spiderweb", "raw", "hono"];
+const sessionServers = (runtime: Runtime) => [
+  "spiderweb",
+  "raw",
+  ...(runtime === "bun" ? ["hono_sessions"] : []),
+  ...(runtime === "node" ? ["express_session"] : []),
+];
+const WORKLOADS: Workload[] = [
+  {
+    id: 1,
+    name: "plain text GET /",
+    path: "/",
+    env: { WORKLOAD: "plain" },
+    servers: core,
+  },
+  {
+    id: 2,
+    name: "param + JSON GET /user/<int:id>",
+    path: "/user/42",
+    env: { WORKLOAD: "json" },
+    servers: core,
+  },
+  {
+    id: 3,
+    name: "JSON echo POST /echo",
+    path: "/echo",
+    method: "POST",
+    body: JSON.stringify({ hello: "world", n: [1, 2, 3] }),
+    headers: { "Content-Type": "application/json" },
+    env: { WORKLOAD: "echo" },
+    servers: core,
+  },
+  {
+    id: 4,
+    name: "session read",
+    path: "/read",
+    sessions: 1,
+    env: { WORKLOAD: "session-read" },
+    servers: sessionServers,
+  },
+  {
+    id: 5,
+    name: "session write (256 sessions)",
+    path: "/write",
+    sessions: 256,
+    env: { WORKLOAD: "session-write" },
+    servers: sessionServers,
+  },
+  {
+    id: 6,
+    name: "1,000 routes, last route",
+    path: "/r999/42",
+    env: { WORKLOAD: "routes", ROUTES: "1000" },
+    servers: core,
+  },
+  {
+    id: 66,
+    name: "10 routes, last route",
+    path: "/r9/42",
+    env: { WORKLOAD: "routes", ROUTES: "10" },
+    servers: () => ["spiderweb"],
+  },
+  {
+    id: 7,
+    name: "sessions+CSRF+CORS+gzip, 2 KB page",
+    path: "/page",
+    sessions: 1,
+    headers: { "Accept-Encoding": "gzip", Origin: "http://client.example" },
+    env: { WORKLOAD: "stack" },
+    servers: () => ["spiderweb", "raw"],
+  },
+];
+
+interface Result {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface Row extends Result {
+  runtime: Runtime;
+  workload: number;
+  server: string;
+  rssMb: number;
+  writes?: number;
+}
+
+function wrkAvailable(): boolean {
+  return spawnSync("wrk", ["--version"]).error === undefined;
+}
+
+function toMs(value: string): number {
+  const number = parseFloat(value);
+  if (value.endsWith("us")) return number / 1000;
+  if (value.endsWith("ms")) return number;
+  if (value.endsWith("s")) return number * 1000;
+  return number;
+}
+
+function luaScript(w: Workload, cookies: string[]): string {
+  const headers = Object.entries(w.headers ?? {}).map(([k, v]) =>
+    `wrk.headers[${JSON.stringify(k)}] = ${JSON.stringify(v)}`
+  ).join("\n");
+  return `wrk.method = ${JSON.stringify(w.method ?? "GET")}
+${w.body ? `wrk.body = ${JSON.stringify(w.body)}` : ""}
+${headers}
+local cookies = { ${cookies.map((c) => JSON.stringify(c)).join(", ")} }
+local n = 0
+request = function()
+  if #cookies > 0 then
+    n = n + 1
+    wrk.headers["Cookie"] = cookies[(n % #cookies) + 1]
+  end
+  return wrk.format(nil, ${JSON.stringify(w.path)})
+end
+`;
+}
+
+function runWrk(port: number, script: string, seconds: number): Result {
+  const out = spawnSync("wrk", [
+    "-t1",
+    `-c${CONNECTIONS}`,
+    `-d${seconds}s`,
+    "--latency",
+    "-s",
+    script,
+    `http://127.0.0.1:${port}`,
+  ], { encoding: "utf8" }).stdout;
+  const number = (re: RegExp) => Number(re.exec(out)?.[1] ?? 0);
+  const socket =
+    /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/
+      .exec(out);
+  return {
+    rps: number(/Requests\/sec:\s+([\d.]+)/),
+    p50: toMs(/50%\s+([\d.]+\w+)/.exec(out)?.[1] ?? "0"),
+    p99: toMs(/99%\s+([\d.]+\w+)/.exec(out)?.[1] ?? "0"),
+    errors: socket ? socket.slice(1).reduce((a, b) => a + Number(b), 0) : 0,
+    non2xx: number(/Non-2xx or 3xx responses: (\d+)/),
+  };
+}
+
+interface Server {
+  name: string;
+  port: number;
+  pids: number[];
+  stop(): Promise<void>;
+}
+
+let nextPort = 18000;
+async function startServer(
+  runtime: Runtime,
+  name: string,
+  env: Record<string, string>,
+  processes = 1,
+): Promise<Server> {
+  const port = nextPort++;
+  const dir = mkdtempSync(join(work, `${runtime}-${name}-`));
+  const children = [];
+  for (let i = 0; i < processes; i++) {
+    const [command, ...args] = COMMAND[runtime];
+    const child = spawn(command, [
+      ...args,
+      join(root, "bench", "servers", `${name}.ts`),
+    ], {
+      cwd: dir,
+      env: {
+        ...process.env,
+        ...env,
+        PORT: String(port),
+        DB: join(dir, "bench.db"),
+        REUSE_PORT: processes > 1 ? "1" : "0",
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      child.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes("READY")) resolve();
+      });
+      child.on(
+        "exit",
+        (code) => reject(new Error(`${runtime} ${name} exited ${code}`)),
+      );
+    });
+    children.push(child);
+  }
+  return {
+    name,
+    port,
+    pids: children.map((c) => c.pid!),
+    async stop() {
+      for (const child of children) {
+        const exited = new Promise((resolve) => child.on("exit", resolve));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        child.kill("SIGKILL");
+      }
+    },
+  };
+}
+
+function peakRssMb(pids: number[]): number {
+  let total = 0;
+  for (const pid of pids) {
+    try {
+      const status = readFileSync(`/proc/${pid}/status`, "utf8");
+      total += Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+    } catch {
+      // The process is gone.
+    }
+  }
+  return Math.round(total * 10) / 10;
+}
+
+async function seedCookies(port: number, count: number): Promise<string[]> {
+  const cookies: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const response = await fetch(`http://127.0.0.1:${port}/seed`);
+    await response.arrayBuffer();
+    const pair = response.headers.getSetCookie()[0]?.split(";")[0];
+    if (!pair) throw new Error(`no session cookie from port ${port}`);
+    cookies.push(pair);
+  }
+  return cookies;
+}
+
+async function writesOf(port: number): Promise<number> {
+  const response = await fetch(`http://127.0.0.1:${port}/__writes`);
+  return (await response.json()).writes;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+async function measure(
+  runtime: Runtime,
+  w: Workload,
+  servers: Server[],
+): Promise<Row[]> {
+  const scripts = new Map<string, string>();
+  for (const server of servers) {
+    const cookies = w.sessions
+      ? await seedCookies(server.port, w.sessions)
+      : [];
+    const script = join(work, `${runtime}-${w.id}-${server.name}.lua`);
+    writeFileSync(script, luaScript(w, cookies));
+    scripts.set(server.name, script);
+    runWrk(server.port, script, WARMUP);
+  }
+  const before = new Map<string, number>();
+  for (const server of servers) {
+    if (w.sessions) before.set(server.name, await writesOf(server.port));
+  }
+  const rounds = new Map<string, Result[]>(servers.map((s) => [s.name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    // Interleave servers within each round so drift hits all alike.
+    const order = round % 2 ? [...servers].reverse() : servers;
+    for (const server of order) {
+      rounds.get(server.name)!.push(
+        runWrk(server.port, scripts.get(server.name)!, DURATION),
+      );
+    }
+  }
+  const rows: Row[] = [];
+  for (const server of servers) {
+    const results = rounds.get(server.name)!;
+    rows.push({
+      runtime,
+      workload: w.id,
+      server: server.name,
+      rps: Math.round(median(results.map((r) => r.rps))),
+      p50: median(results.map((r) => r.p50)),
+      p99: median(results.map((r) => r.p99)),
+      errors: results.reduce((a, r) => a + r.errors, 0),
+      non2xx: results.reduce((a, r) => a + r.non2xx, 0),
+      rssMb: peakRssMb(server.pids),
+      writes: w.sessions
+        ? (await writesOf(server.port)) - before.get(server.name)!
+        : undefined,
+    });
+  }
+  return rows;
+}
+
+function ratio(a: number | undefined, b: number | undefined): string {
+  return a && b ? (a / b).toFixed(2) : "–";
+}
+
+function report(rows: Row[], workers: Row[]): string {
+  const find = (runtime: Runtime, workload: number, server: string) =>
+    rows.find((r) =>
+      r.runtime === runtime && r.workload === workload && r.server === server
+    );
+  const lines = [
+    `Machine: ${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${
+      new Date().toISOString().slice(0, 10)
+    }; wrk -t1 -c${CONNECTIONS}, ${ROUNDS} × ${DURATION}s rounds${
+      QUICK ? " (quick mode)" : ""
+    }.`,
+    "",
+    "| Runtime | Workload | Server | req/s | p50 ms | p99 ms | peak RSS MB | vs raw | vs Hono | DB writes | errors |",
+    "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ];
+  for (const row of rows) {
+    const w = WORKLOADS.find((x) => x.id === row.workload)!;
+    const raw = find(row.runtime, row.workload, "raw");
+    const hono = find(row.runtime, row.workload, "hono");
+    lines.push(
+      `| ${row.runtime} | ${
+        w.id === 66 ? "6b" : w.id
+      }. ${w.name} | ${row.server} | ${row.rps} | ${row.p50.toFixed(2)} | ${
+        row.p99.toFixed(2)
+      } | ${row.rssMb} | ${
+        row.server === "raw" ? "1.00" : ratio(row.rps, raw?.rps)
+      } | ${row.server === "hono" ? "1.00" : ratio(row.rps, hono?.rps)} | ${
+        row.writes ?? ""
+      } | ${row.errors + row.non2xx} |`,
+    );
+  }
+  lines.push("", "Targets:", "");
+  for (const runtime of RUNTIMES) {
+    const sw = (id: number) => find(runtime, id, "spiderweb");
+    for (const id of [1, 2, 3]) {
+      lines.push(
+        `- ${runtime} workload ${id}: ${
+          ratio(sw(id)?.rps, find(runtime, id, "raw")?.rps)
+        }x raw (target ≥ 0.95), ${
+          ratio(sw(id)?.rps, find(runtime, id, "hono")?.rps)
+        }x Hono (target ≥ 1.0)`,
+      );
+    }
+    lines.push(
+      `- ${runtime} workload 4: ${sw(4)?.writes ?? "?"} DB writes (target 0), ${
+        ratio(sw(4)?.rps, sw(1)?.rps)
+      }x workload 1 (target ≥ 0.8)`,
+      `- ${runtime} workload 5: ${
+        ratio(sw(5)?.rps, find(runtime, 5, "raw")?.rps)
+      }x the hand-written SQLite floor (target ≥ 0.9)`,
+      `- ${runtime} workload 6: 1,000 routes at ${
+        ratio(sw(6)?.rps, sw(66)?.rps)
+      }x of 10 routes (target ≥ 0.9)`,
+    );
+  }
+  if (workers.length) {
+    lines.push(
+      "",
+      "Two worker processes sharing one spiderweb.db (workload 5):",
+      "",
+    );
+    for (const runtime of RUNTIMES) {
+      const one = find(runtime, 5, "spiderweb");
+      const two = workers.find((r) => r.runtime === runtime);
+      if (two) {
+        lines.push(
+          `- ${runtime}: ${two.rps} req/s with 2 workers vs ${one?.rps} with 1 (${
+            ratio(two.rps, one?.rps)
+          }x), errors ${two.errors + two.non2xx}`,
+        );
+      }
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+async function main(): Promise<number> {
+  if (!wrkAvailable()) {
+    console.error("wrk is missing: install it with `apt-get install -y wrk`.");
+    return 1;
+  }
+  const rows: Row[] = [];
+  const workers: Row[] = [];
+  for (const runtime of RUNTIMES) {
+    if (ONLY_RUNTIME && runtime !== ONLY_RUNTIME) continue;
+    for (const w of WORKLOADS) {
+      if (ONLY && !ONLY.includes(w.id)) continue;
+      const servers: Server[] = [];
+      try {
+        for (const name of w.servers(runtime)) {
+          servers.push(await startServer(runtime, name, w.env ?? {}));
+        }
+        const measured = await measure(runtime, w, servers);
+        rows.push(...measured);
+        for (const row of measured) {
+          console.log(
+            `${runtime} ${w.id} ${row.server}: ${row.rps} req/s, errors ${
+              row.errors + row.non2xx
+            }`,
+          );
+        }
+      } finally {
+        for (const server of servers) await server.stop();
+      }
+    }
+    const pair = await startServer(runtime, "spiderweb", {
+      WORKLOAD: "session-write",
+    }, 2);
+    try {
+      const [row] = await measure(runtime, WORKLOADS[4], [pair]);
+      workers.push({ ...row, server: "spiderweb ×2" });
+      console.log(
+        `${runtime} workers=2: ${row.rps} req/s, errors ${
+          row.errors + row.non2xx
+        }`,
+      );
+    } finally {
+      await pair.stop();
+    }
+  }
+  const markdown = report(rows, workers);
+  mkdirSync(join(root, "bench", "results"), { recursive: true });
+  const name = QUICK ? "quick" : "latest";
+  writeFileSync(join(root, "bench", "results", `${name}.md`), markdown);
+  writeFileSync(
+    join(root, "bench", "results", `${name}.json`),
+    JSON.stringify(
+      { date: new Date().toISOString(), quick: QUICK, rows, workers },
+      null,
+      2,
+    ) + "\n",
+  );
+  console.log("\n" + markdown);
+  const failures = [...rows, ...workers].filter((r) =>
+    r.errors + r.non2xx > 0 || !r.rps
+  );
+  for (const f of failures) {
+    console.error(
+      `FAILED: ${f.runtime} workload ${f.workload} ${f.server} had errors or no throughput`,
+    );
+  }
+  rmSync(work, { recursive: true, force: true });
+  return failures.length ? 1 : 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,62 @@
+// deno-lint-ignore-file no-console
+// The framework under test, one workload per process.
+import process from "node:process";
+import {
+  CorsMiddleware,
+  CSRFMiddleware,
+  GzipMiddleware,
+  HttpResponse,
+  JsonResponse,
+  SessionMiddleware,
+  SpiderwebRouter,
+} from "../../mod.ts";
+import { DB, PAGE, PORT, ready, ROUTES, WORKLOAD } from "./_shared.ts";
+
+const quiet = { debug() {}, info() {}, warn() {}, error: console.error };
+const sessions = WORKLOAD.startsWith("session") || WORKLOAD === "stack";
+const app = new SpiderwebRouter({
+  port: PORT,
+  addr: "127.0.0.1",
+  db: DB,
+  log: quiet,
+  secret_key: "bench",
+  cors_allowed_origins: ["http://client.example"],
+  middleware: WORKLOAD === "stack"
+    ? [GzipMiddleware, CorsMiddleware, SessionMiddleware, CSRFMiddleware]
+    : sessions
+    ? [SessionMiddleware]
+    : [],
+});
+
+app.route("/", () => new HttpResponse("Hello, world!"));
+app.route("/user/<int:id>", (_request, { id }) => new JsonResponse({ id }));
+app.route("/echo", (request) => new JsonResponse(request.json()), {
+  allowed_methods: ["POST"],
+});
+app.route("/seed", (request) => {
+  request.SESSION.val = 0;
+  return new HttpResponse("seeded");
+});
+app.route(
+  "/read",
+  (request) => new HttpResponse(`Session value: ${request.SESSION.val}`),
+);
+app.route("/write", (request) => {
+  request.SESSION.val = Number(request.SESSION.val ?? -1) + 1;
+  return new HttpResponse(`Session value: ${request.SESSION.val}`);
+});
+app.route("/page", () => new HttpResponse(PAGE));
+for (let i = 0; i < ROUTES; i++) {
+  app.route(
+    `/r${i}/<int:id>`,
+    (_request, { id }) => new JsonResponse({ i, id }),
+  );
+}
+app.route("/__writes", () => ({
+  writes: app.hasOpenDatabase
+    ? Number(app.db.prepare("SELECT total_changes() AS n").get()?.n)
+    : 0,
+}));
+
+await app.start({ reusePort: process.env.REUSE_PORT === "1" });
+ready();
