@@ -8,6 +8,7 @@
 import { type CookieOptions, serializeCookie } from "./cookie.ts";
 import { GeneralException } from "./errors.ts";
 import type { SpiderwebRequest } from "./request.ts";
+import { RESPONSE_PARTS, type ResponseParts } from "./runtime/runtime.ts";
 
 /** A response body before it becomes a Fetch `Response`. */
 export type ResponseBody =
@@ -208,10 +209,15 @@ export function toFetchResponse(
   }
   const noBody = method === "HEAD" || status === 204 || status === 304;
   if (noBody && body instanceof ReadableStream) body.cancel().catch(() => {});
-  return new Response(noBody ? null : body, {
-    status,
-    headers: response.fetchHeaders(),
-  });
+  const headers = response.fetchHeaders();
+  const sent = noBody ? null : body;
+  const fetchResponse = new Response(sent, { status, headers });
+  if (!(sent instanceof ReadableStream)) {
+    (fetchResponse as Response & { [RESPONSE_PARTS]?: ResponseParts })[
+      RESPONSE_PARTS
+    ] = { body: sent, headers };
+  }
+  return fetchResponse;
 }
 
 /**

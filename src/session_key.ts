@@ -5,6 +5,8 @@
  * @module
  */
 
+import { createHash } from "node:crypto";
+
 const ALPHABET =
   "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const KEY_LENGTH = 64;
@@ -39,15 +41,11 @@ export function isWellFormedKey(value: string | undefined): value is string {
   return value !== undefined && WELL_FORMED.test(value);
 }
 
-/** The hex SHA-256 of a key: what the store keeps instead of the key. */
-export async function hashKey(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(key),
-  );
-  let hex = "";
-  for (const byte of new Uint8Array(digest)) {
-    hex += byte.toString(16).padStart(2, "0");
-  }
-  return hex;
+/**
+ * The hex SHA-256 of a key: what the store keeps instead of the key.
+ * `node:crypto` hashes synchronously on all three runtimes, several times
+ * faster than an awaited `crypto.subtle.digest` on this hot path.
+ */
+export function hashKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
 }

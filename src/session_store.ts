@@ -62,12 +62,13 @@ export interface SessionStore {
   ): Promise<void>;
   /**
    * Applies `changes` to the stored data atomically, so concurrent requests
-   * changing different keys both survive. False when the session is gone.
+   * changing different keys both survive. Only the fields `update` holds
+   * are written besides the data. False when the session is gone.
    */
   merge(
     keyHash: string,
     changes: SessionChanges,
-    meta: SessionMeta,
+    update: Partial<SessionMeta>,
   ): Promise<boolean>;
   /** Moves the expiry (activity without data changes). False when gone. */
   touch(
@@ -177,6 +178,39 @@ export function diffSession(
   }
   const remove = [...before.keys()].filter((key) => !after.has(key));
   return { set, remove };
+}
+
+/**
+ * What changed between the stored JSON and the data now, or null when
+ * nothing did. The common case (nothing changed) costs one `JSON.stringify`;
+ * top-level values JSON would drop or reject are errors naming the key.
+ */
+export function sessionChanges(
+  storedJson: string,
+  data: Record<string, unknown>,
+): { current: Map<string, string>; changes: SessionChanges } | null {
+  let json: string | undefined;
+  try {
+    for (const key of Object.keys(data)) {
+      const type = typeof data[key];
+      if (type === "function" || type === "symbol" || type === "undefined") {
+        serializeSessionValue(key, data[key]); // throws, naming the key
+      }
+    }
+    json = JSON.stringify(data);
+  } catch (error) {
+    serializeSession(data); // names the key (BigInt, cycle)
+    throw error;
+  }
+  if (json === storedJson) return null;
+  const current = serializeSession(data);
+  const changes = diffSession(
+    serializeSession(JSON.parse(storedJson) as Record<string, unknown>),
+    current,
+  );
+  return changes.set.size || changes.remove.length
+    ? { current, changes }
+    : null;
 }
 
 /** Joins serialized top-level values into one JSON object text. */

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { Database } from "./runtime/runtime.ts";
+import type { Database, SqlValue } from "./runtime/runtime.ts";
 import {
   applyChanges,
   joinSession,
@@ -33,6 +33,9 @@ CREATE INDEX IF NOT EXISTS spiderweb_sessions_expires_at
 `;
 
 const BATCH = 500;
+// More changed keys than this take the read-modify-write path, which keeps
+// the number of distinct cached statements small.
+const MAX_PATHS = 8;
 
 /** Options of `SqliteSessionStore`. */
 export interface SqliteSessionStoreOptions {
@@ -112,25 +115,59 @@ export class SqliteSessionStore implements SessionStore {
     return parseSessionData(row.session_data) ?? {};
   }
 
-  /** Re-reads the row and applies only the changed keys, atomically. */
+  /**
+   * Applies only the changed keys, atomically: one UPDATE with `json_set` and
+   * `json_remove` (a single statement needs no explicit transaction), or a
+   * re-read inside `BEGIN IMMEDIATE` for keys a JSON path cannot name.
+   */
   merge(
     keyHash: string,
     changes: SessionChanges,
-    meta: SessionMeta,
+    update: Partial<SessionMeta>,
   ): Promise<boolean> {
+    // Unchanged owner and expiry are not written: the indexes on them stay
+    // untouched on most writes.
+    let columns = "";
+    const values: SqlValue[] = [];
+    if (update.userId !== undefined) {
+      columns += ", user_id = ?";
+      values.push(update.userId);
+    }
+    if (update.lastActive !== undefined && update.expiresAt !== undefined) {
+      columns += ", last_active = ?, expires_at = ?";
+      values.push(update.lastActive, update.expiresAt);
+    }
+    const keys = [...changes.set.keys(), ...changes.remove];
+    if (
+      changes.set.size <= MAX_PATHS && changes.remove.length <= MAX_PATHS
+      && keys.every((key) => !/["\\]/.test(key))
+    ) {
+      const params: SqlValue[] = [];
+      let expression = "session_data";
+      if (changes.set.size) {
+        expression = `json_set(${expression}${
+          ", ?, json(?)".repeat(changes.set.size)
+        })`;
+        for (const [key, json] of changes.set) params.push(`$."${key}"`, json);
+      }
+      if (changes.remove.length) {
+        expression = `json_remove(${expression}${
+          ", ?".repeat(changes.remove.length)
+        })`;
+        for (const key of changes.remove) params.push(`$."${key}"`);
+      }
+      const { changes: updated } = this.#database().prepare(
+        `UPDATE spiderweb_sessions SET session_data = ${expression}${columns} WHERE session_key_hash = ?`,
+      ).run(...params, ...values, keyHash);
+      return Promise.resolve(updated > 0);
+    }
     const db = this.#database();
     return Promise.resolve(db.transaction(() => {
       const stored = this.#read(db, keyHash);
       if (!stored) return false;
       db.prepare(
-        "UPDATE spiderweb_sessions SET session_data = ?, user_id = ?, last_active = ?, expires_at = ? WHERE session_key_hash = ?",
-      ).run(
-        JSON.stringify(applyChanges(stored, changes)),
-        meta.userId,
-        meta.lastActive,
-        meta.expiresAt,
-        keyHash,
-      );
+        `UPDATE spiderweb_sessions SET session_data = ?${columns} WHERE session_key_hash = ?`,
+      ).run(JSON.stringify(applyChanges(stored, changes)), ...values, keyHash);
       return true;
     }));
   }

@@ -13,9 +13,9 @@ import { runtime } from "../runtime/load.ts";
 import type { SpiderwebRouter } from "../router.ts";
 import { generateKey, hashKey, isWellFormedKey } from "../session_key.ts";
 import {
-  diffSession,
   serializeSession,
   type SessionChanges,
+  sessionChanges,
   type SessionStore,
 } from "../session_store.ts";
 import { SqliteSessionStore } from "../sqlite_session_store.ts";
@@ -40,7 +40,8 @@ interface SessionState {
   hash: string | null;
   createdAt: number;
   lastActive: number;
-  snapshot: Map<string, string>;
+  /** The data as loaded, as JSON: what changes are measured against. */
+  storedJson: string;
   presentedCookie: boolean;
   cycle: boolean;
   needed: boolean;
@@ -168,7 +169,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
       hash: null,
       createdAt: 0,
       lastActive: 0,
-      snapshot: new Map(),
+      storedJson: "{}",
       presentedCookie: cookie !== undefined,
       cycle: false,
       needed: false,
@@ -183,7 +184,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     };
     // Malformed keys never reach the store (no SQL runs for them).
     if (!isWellFormedKey(cookie)) return;
-    const hash = await hashKey(cookie);
+    const hash = hashKey(cookie);
     const record = await this.store.load(hash, Date.now());
     if (!record) return;
     if (!record.data) {
@@ -196,7 +197,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
       hash,
       createdAt: record.createdAt,
       lastActive: record.lastActive,
-      snapshot: serializeSession(record.data),
+      storedJson: JSON.stringify(record.data),
     });
     request.SESSION = record.data;
     const userId = record.data[AUTH_USER_KEY];
@@ -214,7 +215,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
       key: null,
       hash: null,
       nextKey: undefined,
-      snapshot: new Map(),
+      storedJson: "{}",
       cycle: false,
       needed: false,
     });
@@ -231,23 +232,35 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     const state = states.get(request);
     // Nothing is saved for requests processRequest never saw, or that failed.
     if (!state || response.status_code >= 500) return body;
-    const current = serializeSession(request.SESSION ?? {});
-    const changes = diffSession(state.snapshot, current);
-    const changed = changes.set.size > 0 || changes.remove.length > 0;
+    const data = request.SESSION ?? {};
+    const diff = sessionChanges(state.storedJson, data);
     const now = Date.now();
     if (!state.hash) {
-      if (changed || state.needed || state.cycle) {
+      if (diff || state.needed || state.cycle) {
+        const current = diff?.current ?? serializeSession(data);
         await this.#create(request, response, state, current, now);
       } else if (state.presentedCookie) {
         this.#deleteCookie(response);
       }
     } else if (state.cycle) {
+      const current = diff?.current ?? serializeSession(data);
+      const changes = diff?.changes ?? { set: new Map(), remove: [] };
       await this.#rotate(request, response, state, changes, current, now);
-    } else if (changed) {
+    } else if (diff) {
+      const { current, changes } = diff;
       const meta = this.#meta(current, state.createdAt, now);
-      if (!await this.store.merge(state.hash, changes, meta)) {
+      // Expiry moves at the touch granularity, as for read-only requests.
+      const touch = now - state.lastActive > this.#touchInterval;
+      const ownerChanged = changes.set.has(AUTH_USER_KEY)
+        || changes.remove.includes(AUTH_USER_KEY);
+      const update = {
+        userId: ownerChanged ? meta.userId : undefined,
+        lastActive: touch ? meta.lastActive : undefined,
+        expiresAt: touch ? meta.expiresAt : undefined,
+      };
+      if (!await this.store.merge(state.hash, changes, update)) {
         this.#deleteCookie(response); // Logged out meanwhile: stay out.
-      } else if (now - state.lastActive > this.#touchInterval) {
+      } else if (touch) {
         this.#setCookie(request, response, state.key!, meta.expiresAt, now);
       }
     } else if (now - state.lastActive > this.#touchInterval) {
@@ -277,7 +290,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
   ): Promise<void> {
     const key = state.key ?? generateKey();
     const meta = { ...this.#meta(current, now, now), createdAt: now };
-    await this.store.create(await hashKey(key), current, meta);
+    await this.store.create(hashKey(key), current, meta);
     this.#setCookie(request, response, key, meta.expiresAt, now);
   }
 
@@ -291,7 +304,7 @@ export class SessionMiddleware extends SpiderwebMiddleware {
   ): Promise<void> {
     const key = state.nextKey ?? generateKey();
     const meta = { ...this.#meta(current, now, now), createdAt: now };
-    await this.store.rotate(state.hash!, await hashKey(key), changes, meta);
+    await this.store.rotate(state.hash!, hashKey(key), changes, meta);
     this.#setCookie(request, response, key, meta.expiresAt, now);
   }
 

@@ -12,11 +12,17 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { openWith } from "./_database.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
-import type { FetchHandler, Runtime, ServeOptions, Server } from "./runtime.ts";
+import {
+  type FetchHandler,
+  RESPONSE_PARTS,
+  type ResponseParts,
+  type Runtime,
+  type ServeOptions,
+  type Server,
+} from "./runtime.ts";
 
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
 
@@ -38,35 +44,54 @@ function originForm(target: string): string | null {
   return null;
 }
 
-function toFetchRequest(
-  req: IncomingMessage,
-  signal: AbortSignal,
-): Request | null {
+// A lighter bridge than Readable.toWeb: chunks flow on demand, and a
+// cancelled body (413) stops reading without destroying the socket, so the
+// response can still be written.
+function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      req.on("data", (chunk: Buffer) => {
+        controller.enqueue(
+          new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength),
+        );
+        if ((controller.desiredSize ?? 1) <= 0) req.pause();
+      });
+      req.on("end", () => controller.close());
+      req.on("error", (error) => controller.error(error));
+    },
+    pull() {
+      req.resume();
+    },
+    cancel() {
+      req.removeAllListeners("data");
+      req.pause();
+    },
+  }, { highWaterMark: 1 });
+}
+
+function toFetchRequest(req: IncomingMessage): Request | null {
   const path = originForm(req.url ?? "");
   if (path === null) return null;
-  const headers = new Headers();
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    // Several Cookie fields are one list joined by "; " (RFC 6265 §5.4).
-    if (raw[i].toLowerCase() === "cookie" && headers.has("cookie")) {
-      headers.set("cookie", `${headers.get("cookie")}; ${raw[i + 1]}`);
-    } else {
-      headers.append(raw[i], raw[i + 1]);
+  // Node joins repeated fields (Cookie with "; ", as RFC 6265 §5.4 wants);
+  // only Set-Cookie stays a list, and requests do not carry it.
+  const headers: [string, string][] = [];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) {
+      headers.push([name, Array.isArray(value) ? value.join(", ") : value]);
     }
   }
   // The core reads the Host header; the URL's authority is only a fallback.
-  const authority = /^[A-Za-z0-9.:[\]-]+$/.test(req.headers.host ?? "")
-    ? req.headers.host
-    : "host.invalid";
-  const hasBody = !NO_BODY_METHODS.has(req.method ?? "GET")
+  const host = req.headers.host ?? "";
+  const authority = /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : "host.invalid";
+  const method = req.method ?? "GET";
+  const hasBody = !NO_BODY_METHODS.has(method)
     && (req.headers["transfer-encoding"] !== undefined
       || Number(req.headers["content-length"] ?? 0) > 0);
   // `duplex` is required by Fetch for a streamed body.
   const init: RequestInit & { duplex: "half" } = {
-    method: req.method,
+    method,
     headers,
-    signal,
-    body: hasBody ? Readable.toWeb(req) as ReadableStream : undefined,
+    body: hasBody ? bodyStream(req) : undefined,
     duplex: "half",
   };
   try {
@@ -76,18 +101,36 @@ function toFetchRequest(
   }
 }
 
+function headerList(headers: HeadersInit): [string, string][] {
+  if (headers instanceof Headers) {
+    const list: [string, string][] = [];
+    for (const [name, value] of headers) {
+      if (name !== "set-cookie") list.push([name, value]);
+    }
+    for (const cookie of headers.getSetCookie()) {
+      list.push(["set-cookie", cookie]);
+    }
+    return list;
+  }
+  return Array.isArray(headers)
+    ? headers as [string, string][]
+    : Object.entries(headers);
+}
+
 async function writeResponse(
   response: Response,
   res: ServerResponse,
 ): Promise<void> {
-  const headers: string[] = [];
-  for (const [name, value] of response.headers) {
-    if (name !== "set-cookie") headers.push(name, value);
+  const parts = (response as Response & { [RESPONSE_PARTS]?: ResponseParts })[
+    RESPONSE_PARTS
+  ];
+  // The framework's buffered bodies are written as they are: no stream.
+  const headers = headerList(parts ? parts.headers : response.headers);
+  res.writeHead(response.status, response.statusText, headers.flat());
+  if (parts) {
+    res.end(parts.body ?? undefined);
+    return;
   }
-  for (const cookie of response.headers.getSetCookie()) {
-    headers.push("set-cookie", cookie);
-  }
-  res.writeHead(response.status, response.statusText, headers);
   if (!response.body) {
     res.end();
     return;
@@ -119,11 +162,8 @@ async function serve(
   options: ServeOptions,
 ): Promise<Server> {
   const server = createServer(async (req, res) => {
-    const controller = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const request = toFetchRequest(req, controller.signal);
+    // A client that goes away ends the write loop above (res.destroyed).
+    const request = toFetchRequest(req);
     if (!request) {
       res.writeHead(400, { connection: "close", "content-length": "0" }).end();
       return;

@@ -11,6 +11,21 @@ export interface ServeInfo {
   remoteAddress?: string;
 }
 
+/**
+ * The parts a framework response was built from, attached to the Fetch
+ * `Response` under this symbol, so an adapter that does not speak Fetch
+ * natively (node:http) can write them without reading the body stream back.
+ */
+export const RESPONSE_PARTS: unique symbol = Symbol("spiderweb.responseParts");
+
+/** What `RESPONSE_PARTS` holds. */
+export interface ResponseParts {
+  /** The body, when it was buffered (text or bytes) or empty. */
+  readonly body: string | Uint8Array | null;
+  /** The headers as given to the Response. */
+  readonly headers: HeadersInit;
+}
+
 /** A Fetch-API handler, as `app.fetch` is. */
 export type FetchHandler = (
   request: Request,

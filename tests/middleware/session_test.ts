@@ -553,6 +553,30 @@ describe("SessionMiddleware: store and persistence", () => {
     assert.equal(rows(app)[0].session_data, "{}");
   });
 
+  it("keys a JSON path cannot name, and many keys at once, still merge", async () => {
+    const { app } = setup();
+    app.route("/odd", (request) => {
+      request.SESSION["quote\"d"] = 1;
+      request.SESSION["back\\slash"] = 2;
+      for (let i = 0; i < 12; i++) request.SESSION[`k${i}`] = i;
+      return {};
+    });
+    app.route("/drop", (request) => {
+      delete request.SESSION["quote\"d"];
+      request.SESSION.val = "kept";
+      return {};
+    });
+    const client = new TestClient(app);
+    await client.get("/write?v=first");
+    await client.get("/odd");
+    await client.get("/drop");
+    const data = await (await client.get("/read")).json();
+    assert.equal(data.val, "kept");
+    assert.equal(data["back\\slash"], 2);
+    assert.equal(data.k11, 11);
+    assert.ok(!("quote\"d" in data));
+  });
+
   it("nested mutations count as a change of their top-level key", async () => {
     const { app } = setup();
     app.route("/push", (request) => {
