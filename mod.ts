@@ -151,6 +151,16 @@ export type {
   SessionStore,
 } from "./src/session_store.ts";
 export { SqliteSessionStore } from "./src/sqlite_session_store.ts";
+export { RedisSessionStore } from "./src/redis_session_store.ts";
+export type {
+  RedisClient,
+  RedisSessionStoreOptions,
+} from "./src/redis_session_store.ts";
+export { PostgresSessionStore } from "./src/postgres_session_store.ts";
+export type {
+  PostgresClient,
+  PostgresSessionStoreOptions,
+} from "./src/postgres_session_store.ts";
 export type { SqliteSessionStoreOptions } from "./src/sqlite_session_store.ts";
 export { TestClient } from "./src/test_client.ts";
 export type { TestClientOptions, TestRequestInit } from "./src/test_client.ts";

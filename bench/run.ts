@@ -26,8 +26,8 @@ const ONLY = process.argv.find((a) => a.startsWith("--only="))?.slice(7)
 const ONLY_RUNTIME = process.argv.find((a) => a.startsWith("--runtime="))
   ?.slice(10);
 const ROUNDS = QUICK ? 1 : 3;
-const DURATION = QUICK ? 1 : 4;
-const WARMUP = QUICK ? 1 : 2;
+const DURATION = QUICK ? 1 : 2;
+const WARMUP = 1;
 const CONNECTIONS = 32;
 const root = fileURLToPath(new URL("..", import.meta.url));
 const bin = (name: string) => join(root, "node_modules", ".bin", name);

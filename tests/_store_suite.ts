@@ -1,0 +1,209 @@
+// One set of behaviour tests for every SessionStore: SQLite, Redis and
+// PostgreSQL run the same cases, through the middleware and directly.
+import { after, before, describe, it } from "node:test";
+import assert from "node:assert/strict";
+import {
+  createUser,
+  HttpResponse,
+  login,
+  SessionMiddleware,
+  type SessionStore,
+  SpiderwebRouter,
+  TestClient,
+} from "../mod.ts";
+import { hashKey } from "../src/session_key.ts";
+import { recordingLogger, tempDir } from "./_helpers.ts";
+
+/** Creates a fresh, empty store (and what to clean up). */
+export type StoreFactory = () => Promise<{
+  store: SessionStore;
+  cleanup: () => Promise<void>;
+}>;
+
+const empty = { set: new Map<string, string>(), remove: [] as string[] };
+
+export function storeSuite(name: string, factory: StoreFactory): void {
+  describe(`${name}: the shared store suite`, () => {
+    let store: SessionStore;
+    let cleanup: () => Promise<void>;
+    const temp = tempDir();
+    let app: SpiderwebRouter;
+
+    before(async () => {
+      ({ store, cleanup } = await factory());
+      app = new SpiderwebRouter({
+        db: `${temp.dir}/users.db`,
+        log: recordingLogger(),
+        middleware: [SessionMiddleware],
+        session_store: store,
+      });
+      app.route("/", () => new HttpResponse("plain"));
+      app.route("/read", (request) => ({ ...request.SESSION }));
+      app.route("/set/<str:key>/<str:value>", (request, { key, value }) => {
+        request.SESSION[key] = value;
+        return {};
+      });
+      app.route("/del/<str:key>", (request, { key }) => {
+        delete request.SESSION[key];
+        return {};
+      });
+      app.route("/cycle", (request) => {
+        request.cycleSessionKey();
+        return {};
+      });
+      app.route("/flush", async (request) => {
+        await request.flushSession();
+        return {};
+      });
+      app.route("/login/<int:id>", async (request, { id }) => {
+        const { getUser } = await import("../mod.ts");
+        await login(request, getUser(app, id)!);
+        return {};
+      });
+    });
+
+    after(async () => {
+      await app.close();
+      await cleanup();
+      temp.cleanup();
+    });
+
+    it("creates nothing for requests that do not write", async () => {
+      const client = new TestClient(app);
+      const response = await client.get("/read");
+      assert.deepEqual(await response.json(), {});
+      assert.equal(response.headers.get("set-cookie"), null);
+    });
+
+    it("writes, reads back, and deletes keys", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/a/1");
+      await client.get("/set/b/2");
+      await client.get("/del/a");
+      assert.deepEqual(await (await client.get("/read")).json(), { b: "2" });
+    });
+
+    it("merges concurrent changes to different keys", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/start/0");
+      const cookie = {
+        headers: { cookie: `swsession=${client.cookies().swsession}` },
+      };
+      await Promise.all(
+        Array.from(
+          { length: 10 },
+          (_, i) => client.get(`/set/k${i}/${i}`, cookie),
+        ),
+      );
+      const data = await (await client.get("/read")).json();
+      for (let i = 0; i < 10; i++) assert.equal(data[`k${i}`], String(i));
+    });
+
+    it("rotation keeps the data under a new key; the old one is dead", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/kept/yes");
+      const old = client.cookies().swsession;
+      await client.get("/cycle");
+      assert.notEqual(client.cookies().swsession, old);
+      assert.deepEqual(await (await client.get("/read")).json(), {
+        kept: "yes",
+      });
+      const replay = new TestClient(app);
+      replay.setCookie("swsession", old);
+      assert.deepEqual(await (await replay.get("/read")).json(), {});
+    });
+
+    it("flush deletes the session", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/a/1");
+      const key = client.cookies().swsession;
+      await client.get("/flush");
+      assert.equal(await store.load(hashKey(key), Date.now()), undefined);
+    });
+
+    it("expired sessions are never returned; clearExpired sweeps them", async () => {
+      const now = Date.now();
+      const meta = { userId: null, createdAt: now, lastActive: now };
+      await store.create("dead", new Map([["a", "1"]]), {
+        ...meta,
+        expiresAt: now + 200,
+      });
+      await store.create("live", new Map([["a", "2"]]), {
+        ...meta,
+        expiresAt: now + 60_000,
+      });
+      assert.ok(await store.load("dead", now));
+      assert.equal(await store.load("dead", now + 300), undefined);
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      await store.clearExpired(Date.now());
+      assert.equal(await store.load("dead", Date.now()), undefined);
+      assert.deepEqual((await store.load("live", Date.now()))?.data, { a: 2 });
+    });
+
+    it("touch moves the expiry; merge and touch report a vanished session", async () => {
+      const now = Date.now();
+      await store.create("t", new Map(), {
+        userId: null,
+        createdAt: now,
+        lastActive: now,
+        expiresAt: now + 1000,
+      });
+      assert.ok(await store.touch("t", now, now + 120_000));
+      assert.ok(await store.load("t", now + 5000));
+      await store.destroy("t");
+      assert.equal(await store.touch("t", now, now + 1000), false);
+      assert.equal(
+        await store.merge("t", { set: new Map([["x", "1"]]), remove: [] }, {}),
+        false,
+      );
+      assert.equal(await store.load("t", now), undefined);
+    });
+
+    it("revokeUser ends every session of that user only", async () => {
+      const user = await createUser(app, { username: `u${Date.now()}` });
+      const other = await createUser(app, { username: `o${Date.now()}` });
+      const a = new TestClient(app);
+      const b = new TestClient(app);
+      const c = new TestClient(app);
+      await a.get(`/login/${user.id}`);
+      await b.get(`/login/${user.id}`);
+      await c.get(`/login/${other.id}`);
+      assert.equal(await app.revokeUserSessions(user.id), 2);
+      for (const client of [a, b]) {
+        assert.deepEqual(await (await client.get("/read")).json(), {});
+      }
+      assert.ok((await (await c.get("/read")).json())._auth_user_id);
+    });
+
+    it("bad data: reserved names stay data, odd keys round-trip", async () => {
+      const now = Date.now();
+      const data = new Map([
+        ["__proto__", "{\"isAdmin\":true}"],
+        ["qu\"ote", "1"],
+        ["", "\"empty\""],
+      ]);
+      await store.create("odd", data, {
+        userId: null,
+        createdAt: now,
+        lastActive: now,
+        expiresAt: now + 60_000,
+      });
+      await store.merge("odd", {
+        set: new Map([["n", "null"]]),
+        remove: ["qu\"ote"],
+      }, {});
+      const loaded = (await store.load("odd", now))!.data!;
+      assert.equal((loaded as { isAdmin?: boolean }).isAdmin, undefined);
+      assert.deepEqual(Object.keys(loaded).sort(), ["", "__proto__", "n"]);
+      assert.equal(loaded.n, null);
+      await store.rotate("odd", "odd2", empty, {
+        userId: null,
+        createdAt: now,
+        lastActive: now,
+        expiresAt: now + 60_000,
+      });
+      assert.equal(await store.load("odd", now), undefined);
+      assert.equal((await store.load("odd2", now))!.data![""], "empty");
+    });
+  });
+}
