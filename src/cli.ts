@@ -28,7 +28,7 @@ Commands:
   check                  Run the startup checks
   clearsessions          Delete expired sessions
   createuser             Create a user [--username U] [--email E] [--staff] [--superuser]
-  serve                  Serve the app [--addr A] [--port P]
+  serve                  Serve the app [--addr A] [--port P] [--workers N]
   new [NAME|.]           Create a new app in NAME (or here)
   version                Print the version
 
@@ -124,6 +124,9 @@ async function serve(
   const server = await app.start({
     addr: typeof options.addr === "string" ? options.addr : undefined,
     port: typeof options.port === "string" ? Number(options.port) : undefined,
+    workers: typeof options.workers === "string"
+      ? Number(options.workers)
+      : undefined,
   });
   await server.finished;
   return 0;

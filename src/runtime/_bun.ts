@@ -5,6 +5,7 @@
  */
 
 import { openWith } from "./_database.ts";
+import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import type {
   FetchHandler,
@@ -87,7 +88,8 @@ function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
   const server = Bun.serve({
     hostname: options.hostname,
     port: options.port,
-    reusePort: options.reusePort,
+    // Workers share the port (SO_REUSEPORT).
+    reusePort: options.reusePort || isWorker(),
     fetch: (request, server) =>
       handler(request, {
         remoteAddress: server.requestIP(request)?.address,
@@ -106,5 +108,8 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  isWorker,
+  releaseWorker,
+  spawnWorker: () => spawnWorker("bun"),
   unrefTimer,
 };

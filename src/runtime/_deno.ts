@@ -6,6 +6,7 @@
  */
 
 import { openWith } from "./_database.ts";
+import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite, hasNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal } from "./_signals.ts";
 import type {
@@ -70,7 +71,8 @@ function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
     const server = Deno.serve({
       hostname: options.hostname,
       port: options.port,
-      reusePort: options.reusePort,
+      // Workers share the port (SO_REUSEPORT).
+      reusePort: options.reusePort || isWorker(),
       onListen: ({ port }) =>
         resolve({
           url: new URL(`http://${options.hostname}:${port}/`),
@@ -92,5 +94,8 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  isWorker,
+  releaseWorker,
+  spawnWorker: () => spawnWorker("deno"),
   unrefTimer: (timer) => Deno.unrefTimer(timer as unknown as number),
 };

@@ -13,6 +13,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { openWith } from "./_database.ts";
+import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import {
@@ -215,5 +216,8 @@ export const runtime: Runtime = {
     ),
   onShutdownSignal,
   env,
+  isWorker,
+  releaseWorker,
+  spawnWorker: () => spawnWorker("node"),
   unrefTimer,
 };

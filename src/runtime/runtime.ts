@@ -109,4 +109,18 @@ export interface Runtime {
   env(name: string): string | undefined;
   /** Lets the process exit while the timer is pending. */
   unrefTimer(timer: ReturnType<typeof setInterval>): void;
+  /** True inside a worker process started by `spawnWorker`. */
+  isWorker(): boolean;
+  /** Starts a copy of this program as a worker sharing the port. */
+  spawnWorker(): WorkerProcess;
+  /** In a worker that has shut down: lets its process exit. */
+  releaseWorker(): void;
+}
+
+/** A worker process. */
+export interface WorkerProcess {
+  /** Sends a signal. */
+  kill(signal: "SIGTERM" | "SIGKILL"): void;
+  /** Resolves with the exit code (null when killed by a signal). */
+  readonly exited: Promise<number | null>;
 }

@@ -124,7 +124,11 @@ describe("GzipMiddleware", () => {
       const response = await call(app, "/big", {
         headers: header ? { "accept-encoding": header } : {},
       });
-      assert.equal(response.headers.get("content-encoding"), null, String(header));
+      assert.equal(
+        response.headers.get("content-encoding"),
+        null,
+        String(header),
+      );
       assert.equal(response.headers.get("vary"), "Accept-Encoding");
       assert.equal(await response.text(), big);
     }
