@@ -274,7 +274,10 @@ function peakRssMb(pids: number[]): number {
 async function seedCookies(port: number, count: number): Promise<string[]> {
   const cookies: string[] = [];
   for (let i = 0; i < count; i++) {
-    const response = await fetch(`http://127.0.0.1:${port}/seed`);
+    // A fresh connection each time: some servers close idle keep-alives.
+    const response = await fetch(`http://127.0.0.1:${port}/seed`, {
+      headers: { connection: "close" },
+    });
     await response.arrayBuffer();
     const pair = response.headers.getSetCookie()[0]?.split(";")[0];
     if (!pair) throw new Error(`no session cookie from port ${port}`);
@@ -284,7 +287,9 @@ async function seedCookies(port: number, count: number): Promise<string[]> {
 }
 
 async function writesOf(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/__writes`);
+  const response = await fetch(`http://127.0.0.1:${port}/__writes`, {
+    headers: { connection: "close" },
+  });
   return (await response.json()).writes;
 }
 
