@@ -18,6 +18,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
+import { startPostgres, startRedis } from "../tests/_servers.ts";
 
 const QUICK = process.argv.includes("--quick");
 // Development filters: --only=1,2 and --runtime=deno (not for published results).
@@ -102,18 +103,29 @@ const WORKLOADS: Workload[] = [
     env: { WORKLOAD: "session-write" },
     servers: sessionServers,
   },
+  // spiderweb@10 registers only the last 10 of the 1,000 routes: the same
+  // request, measured interleaved with the 1,000-route app.
   {
     id: 6,
     name: "1,000 routes, last route",
     path: "/r999/42",
     env: { WORKLOAD: "routes", ROUTES: "1000" },
-    servers: core,
+    servers: () => ["spiderweb", "spiderweb@10", "raw", "hono"],
   },
   {
-    id: 66,
-    name: "10 routes, last route",
-    path: "/r9/42",
-    env: { WORKLOAD: "routes", ROUTES: "10" },
+    id: 8,
+    name: "session write, Redis store",
+    path: "/write",
+    sessions: 256,
+    env: { WORKLOAD: "session-write", STORE: "redis" },
+    servers: () => ["spiderweb"],
+  },
+  {
+    id: 9,
+    name: "session write, PostgreSQL store",
+    path: "/write",
+    sessions: 256,
+    env: { WORKLOAD: "session-write", STORE: "postgres" },
     servers: () => ["spiderweb"],
   },
   {
@@ -212,7 +224,10 @@ async function startServer(
   processes = 1,
 ): Promise<Server> {
   const port = nextPort++;
-  const dir = mkdtempSync(join(work, `${runtime}-${name}-`));
+  // "spiderweb@10": the spiderweb server with only the last 10 routes.
+  const [file, routes] = name.split("@");
+  if (routes) env = { ...env, ROUTES_FROM: String(1000 - Number(routes)) };
+  const dir = mkdtempSync(join(work, `${runtime}-${file}-`));
   const children = [];
   for (let i = 0; i < processes; i++) {
     const [command, ...args] = COMMAND[runtime];
@@ -372,11 +387,9 @@ function report(rows: Row[], workers: Row[]): string {
     const raw = find(row.runtime, row.workload, "raw");
     const hono = find(row.runtime, row.workload, "hono");
     lines.push(
-      `| ${row.runtime} | ${
-        w.id === 66 ? "6b" : w.id
-      }. ${w.name} | ${row.server} | ${row.rps} | ${row.p50.toFixed(2)} | ${
-        row.p99.toFixed(2)
-      } | ${row.rssMb} | ${
+      `| ${row.runtime} | ${w.id}. ${w.name} | ${row.server} | ${row.rps} | ${
+        row.p50.toFixed(2)
+      } | ${row.p99.toFixed(2)} | ${row.rssMb} | ${
         row.server === "raw" ? "1.00" : ratio(row.rps, raw?.rps)
       } | ${row.server === "hono" ? "1.00" : ratio(row.rps, hono?.rps)} | ${
         row.writes ?? ""
@@ -402,8 +415,11 @@ function report(rows: Row[], workers: Row[]): string {
       `- ${runtime} workload 5: ${
         ratio(sw(5)?.rps, find(runtime, 5, "raw")?.rps)
       }x the hand-written SQLite floor (target ≥ 0.9)`,
+      `- ${runtime} workloads 8, 9: Redis at ${
+        ratio(sw(8)?.rps, sw(5)?.rps)
+      }x, PostgreSQL at ${ratio(sw(9)?.rps, sw(5)?.rps)}x of the SQLite store`,
       `- ${runtime} workload 6: 1,000 routes at ${
-        ratio(sw(6)?.rps, sw(66)?.rps)
+        ratio(sw(6)?.rps, find(runtime, 6, "spiderweb@10")?.rps)
       }x of 10 routes (target ≥ 0.9)`,
     );
   }
@@ -435,6 +451,20 @@ async function main(): Promise<number> {
   }
   const rows: Row[] = [];
   const workers: Row[] = [];
+  // Real Redis and PostgreSQL servers for workloads 8 and 9.
+  const redis = await startRedis();
+  const pg = await startPostgres();
+  Object.assign(process.env, { REDIS_URL: redis.url, PG_URL: pg.url });
+  try {
+    await runAll(rows, workers);
+  } finally {
+    await redis.cleanup();
+    await pg.cleanup();
+  }
+  return finish(rows, workers);
+}
+
+async function runAll(rows: Row[], workers: Row[]): Promise<void> {
   for (const runtime of RUNTIMES) {
     if (ONLY_RUNTIME && runtime !== ONLY_RUNTIME) continue;
     for (const w of WORKLOADS) {
@@ -472,6 +502,9 @@ async function main(): Promise<number> {
       await pair.stop();
     }
   }
+}
+
+function finish(rows: Row[], workers: Row[]): number {
   const markdown = report(rows, workers);
   mkdirSync(join(root, "bench", "results"), { recursive: true });
   const name = QUICK ? "quick" : "latest";

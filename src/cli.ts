@@ -17,6 +17,8 @@ import { findAppReference, loadApp } from "./cli_app.ts";
 import { StartupErrors } from "./errors.ts";
 import { detectRuntime } from "./runtime/load.ts";
 import { host, type ProcessHost } from "./runtime/process.ts";
+
+export type { ProcessHost };
 import type { SpiderwebRouter } from "./router.ts";
 import { createUser } from "./user.ts";
 import { VERSION } from "./version.ts";

@@ -23,9 +23,6 @@ function base64url(bytes: Uint8Array): string {
   );
 }
 
-/** Encodes bytes as unpadded base64url. */
-export { base64url };
-
 /**
  * The secret key: the option, else the one stored in `spiderweb_secrets`
  * (created on first need with `INSERT OR IGNORE`, so concurrent processes
@@ -47,19 +44,19 @@ export function appSecret(app: SpiderwebRouter): string {
   return String(row?.value);
 }
 
-/** An HMAC-SHA256 key derived from the app secret with HKDF for `purpose`. */
-export async function deriveHmacKey(
+/** 32 key bytes derived from the app secret with HKDF-SHA256 for `purpose`. */
+export async function deriveKeyBytes(
   secret: string,
   purpose: string,
-): Promise<CryptoKey> {
+): Promise<Uint8Array> {
   const material = await crypto.subtle.importKey(
     "raw",
     new TextEncoder().encode(secret),
     "HKDF",
     false,
-    ["deriveKey"],
+    ["deriveBits"],
   );
-  return crypto.subtle.deriveKey(
+  const bits = await crypto.subtle.deriveBits(
     {
       name: "HKDF",
       hash: "SHA-256",
@@ -67,8 +64,7 @@ export async function deriveHmacKey(
       info: new TextEncoder().encode(purpose),
     },
     material,
-    { name: "HMAC", hash: "SHA-256", length: 256 },
-    false,
-    ["sign", "verify"],
+    256,
   );
+  return new Uint8Array(bits);
 }

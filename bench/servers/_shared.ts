@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 // Shared by the benchmark servers: the workload, the port, and the page.
 import process from "node:process";
 

@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 // What a Node user would otherwise pick for sessions: Express with
 // express-session. The store is a small SQLite store on node:sqlite (the
 // native better-sqlite3 cannot be built for Node 24 on this machine).

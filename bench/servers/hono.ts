@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 // Hono on the same runtime, for the plain, JSON, echo and routing workloads.
 import process from "node:process";
 import { Hono } from "hono";

@@ -1,8 +1,7 @@
-// deno-lint-ignore-file no-console
 // What a Bun user would otherwise pick for sessions: Hono with hono-sessions
 // and its Bun SQLite store.
 import { Hono } from "hono";
-import { Session, sessionMiddleware } from "hono-sessions";
+import { type Session, sessionMiddleware } from "hono-sessions";
 import { BunSqliteStore } from "hono-sessions/bun-sqlite-store";
 import { DB, PORT, ready } from "./_shared.ts";
 

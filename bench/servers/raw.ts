@@ -1,4 +1,3 @@
-// deno-lint-ignore-file no-console
 // The floor: a hand-written handler on the bare runtime, with cookie parsing
 // and prepared SQLite statements doing the minimum for the session workloads.
 import process from "node:process";

@@ -7,12 +7,30 @@ import {
   GzipMiddleware,
   HttpResponse,
   JsonResponse,
+  PostgresSessionStore,
+  RedisSessionStore,
   SessionMiddleware,
   SpiderwebRouter,
 } from "../../mod.ts";
 import { DB, PAGE, PORT, ready, ROUTES, WORKLOAD } from "./_shared.ts";
 
 const quiet = { debug() {}, info() {}, warn() {}, error: console.error };
+
+// Workload 5 also runs against the network stores (STORE=redis|postgres).
+async function sessionStore() {
+  if (process.env.STORE === "redis") {
+    const { createClient } = await import("redis");
+    const client = await createClient({ url: process.env.REDIS_URL })
+      .connect();
+    return new RedisSessionStore({ client });
+  }
+  if (process.env.STORE === "postgres") {
+    const { default: postgres } = await import("postgres");
+    const sql = postgres(process.env.PG_URL!, { onnotice: () => {} });
+    return new PostgresSessionStore({ sql });
+  }
+  return undefined;
+}
 const sessions = WORKLOAD.startsWith("session") || WORKLOAD === "stack";
 const app = new SpiderwebRouter({
   port: PORT,
@@ -20,6 +38,7 @@ const app = new SpiderwebRouter({
   db: DB,
   log: quiet,
   secret_key: "bench",
+  session_store: await sessionStore(),
   cors_allowed_origins: ["http://client.example"],
   middleware: WORKLOAD === "stack"
     ? [GzipMiddleware, CorsMiddleware, SessionMiddleware, CSRFMiddleware]
@@ -46,7 +65,7 @@ app.route("/write", (request) => {
   return new HttpResponse(`Session value: ${request.SESSION.val}`);
 });
 app.route("/page", () => new HttpResponse(PAGE));
-for (let i = 0; i < ROUTES; i++) {
+for (let i = Number(process.env.ROUTES_FROM ?? 0); i < ROUTES; i++) {
   app.route(
     `/r${i}/<int:id>`,
     (_request, { id }) => new JsonResponse({ i, id }),

@@ -6,7 +6,7 @@
  */
 
 import { promisify } from "node:util";
-import { gzip } from "node:zlib";
+import { gzip, gzipSync } from "node:zlib";
 import { ConfigError } from "../errors.ts";
 import type { SpiderwebRequest } from "../request.ts";
 import type { HttpResponse, ResponseBody } from "../response.ts";
@@ -14,6 +14,7 @@ import type { SpiderwebRouter } from "../router.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
 
 const gzipAsync = promisify(gzip);
+const SYNC_LIMIT = 64 * 1024;
 
 const COMPRESSIBLE = [
   /^text\//,
@@ -169,8 +170,12 @@ export class GzipMiddleware extends SpiderwebMiddleware {
         >,
       );
     }
+    const options = { level: level(this.server) as number };
+    // Small bodies compress faster inline than through the thread pool.
     const compressed = new Uint8Array(
-      await gzipAsync(body, { level: level(this.server) as number }),
+      byteLength(body, headers)! <= SYNC_LIMIT
+        ? gzipSync(body, options)
+        : await gzipAsync(body, options),
     );
     headers.set("content-length", String(compressed.byteLength));
     return compressed;
