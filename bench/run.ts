@@ -233,7 +233,7 @@ async function startServer(
     const [command, ...args] = COMMAND[runtime];
     const child = spawn(command, [
       ...args,
-      join(root, "bench", "servers", `${name}.ts`),
+      join(root, "bench", "servers", `${file}.ts`),
     ], {
       cwd: dir,
       env: {

@@ -20,8 +20,9 @@ import {
   HttpResponse,
   JsonResponse,
   RedirectResponse,
-  toFetchResponse,
+  toResponseParts,
 } from "./response.ts";
+import type { ResponseParts } from "./runtime/runtime.ts";
 import type { SpiderwebRouter } from "./router.ts";
 import type { SpiderwebMiddleware } from "./spiderweb_middleware.ts";
 
@@ -77,7 +78,7 @@ export async function handleRequest(
   pipeline: Pipeline,
   raw: Request,
   remoteAddress: string | undefined,
-): Promise<Response> {
+): Promise<ResponseParts> {
   const { rawPath, queryString } = splitTarget(raw.url);
   let path = rawPath;
   let badPath = false;
@@ -292,7 +293,7 @@ async function finish(
   pipeline: Pipeline,
   request: SpiderwebRequest,
   response: HttpResponse,
-): Promise<Response> {
+): Promise<ResponseParts> {
   try {
     for (const middleware of pipeline.responseHooks) {
       await runHook(
@@ -308,7 +309,7 @@ async function finish(
       const next = await runHook(app, middleware, hook);
       if (next !== undefined) body = next;
     }
-    return toFetchResponse(response, body, request.method);
+    return toResponseParts(response, body, request.method);
   } catch (error) {
     try {
       const fallback = await errorResponse(
@@ -319,10 +320,10 @@ async function finish(
         false,
       );
       const body = await fallback.render(request);
-      return toFetchResponse(fallback, body, request.method);
+      return toResponseParts(fallback, body, request.method);
     } catch (fallbackError) {
       app.log.error("Rendering the error response failed:", fallbackError);
-      return new Response(null, { status: 500 });
+      return { status: 500, headers: {}, body: null };
     }
   }
 }

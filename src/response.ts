@@ -8,7 +8,7 @@
 import { type CookieOptions, serializeCookie } from "./cookie.ts";
 import { GeneralException } from "./errors.ts";
 import type { SpiderwebRequest } from "./request.ts";
-import { RESPONSE_PARTS, type ResponseParts } from "./runtime/runtime.ts";
+import type { ResponseParts } from "./runtime/runtime.ts";
 
 /** A response body before it becomes a Fetch `Response`. */
 export type ResponseBody =
@@ -131,8 +131,8 @@ export class HttpResponse {
     return this.#headers;
   }
 
-  /** The headers for the Fetch `Response`, with `date`. */
-  fetchHeaders(): HeadersInit {
+  /** The headers to send, with `date`. */
+  fetchHeaders(): Headers | Record<string, string> {
     if (!this.#headers && this.#init === undefined) {
       const type = (this.constructor as typeof HttpResponse).contentType;
       return type
@@ -195,12 +195,12 @@ export class HttpResponse {
   }
 }
 
-/** Builds the Fetch `Response`; HEAD and null-body statuses get no body. */
-export function toFetchResponse(
+/** The parts to send; HEAD and null-body statuses get no body. */
+export function toResponseParts(
   response: HttpResponse,
   body: ResponseBody | null,
   method: string,
-): Response {
+): ResponseParts {
   const status = response.status_code;
   if (!Number.isInteger(status) || status < 200 || status > 599) {
     throw new GeneralException(
@@ -210,14 +210,7 @@ export function toFetchResponse(
   const noBody = method === "HEAD" || status === 204 || status === 304;
   if (noBody && body instanceof ReadableStream) body.cancel().catch(() => {});
   const headers = response.fetchHeaders();
-  const sent = noBody ? null : body;
-  const fetchResponse = new Response(sent, { status, headers });
-  if (!(sent instanceof ReadableStream)) {
-    (fetchResponse as Response & { [RESPONSE_PARTS]?: ResponseParts })[
-      RESPONSE_PARTS
-    ] = { body: sent, headers };
-  }
-  return fetchResponse;
+  return { status, headers, body: noBody ? null : body };
 }
 
 /**

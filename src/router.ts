@@ -42,7 +42,12 @@ import {
   type SpiderwebRouterOptions,
 } from "./router_options.ts";
 import { runtime } from "./runtime/load.ts";
-import type { Database, ServeInfo } from "./runtime/runtime.ts";
+import {
+  type Database,
+  partsToResponse,
+  type ResponseParts,
+  type ServeInfo,
+} from "./runtime/runtime.ts";
 import type { SpiderwebMiddleware } from "./spiderweb_middleware.ts";
 import { type RunningServer, type StartOptions, startServer } from "./start.ts";
 import { registerFileRoutes } from "./static_files.ts";
@@ -453,6 +458,14 @@ export class SpiderwebRouter implements RouteRegistrar {
   }
 
   async #fetch(raw: Request, info?: unknown): Promise<Response> {
+    return partsToResponse(await this.respond(raw, info));
+  }
+
+  /**
+   * Handles a request and returns the response as plain parts: what server
+   * adapters call (`fetch` wraps it in a Fetch `Response`).
+   */
+  async respond(raw: Request, info?: unknown): Promise<ResponseParts> {
     if (!this.#started && this.#onStartup.length) await this.runStartup();
     return handleRequest(
       this,

@@ -53,11 +53,14 @@ export async function startServer(
   }
   await app.runStartup();
   const hostname = options.addr ?? app.hostname;
-  const server = await runtime.serve(app.fetch, {
-    hostname,
-    port: options.port ?? app.port,
-    reusePort: options.reusePort,
-  });
+  const server = await runtime.serve(
+    (request, info) => app.respond(request, info),
+    {
+      hostname,
+      port: options.port ?? app.port,
+      reusePort: options.reusePort,
+    },
+  );
   const displayHost = hostname.includes(":") ? `[${hostname}]` : hostname;
   app.log.info(
     `Starting server on http://${displayHost}:${server.url.port}`,

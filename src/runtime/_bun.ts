@@ -7,14 +7,15 @@
 import { openWith } from "./_database.ts";
 import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
-import type {
-  FetchHandler,
-  Row,
-  Runtime,
-  ServeOptions,
-  Server,
-  SqliteDriver,
-  SqlValue,
+import {
+  type PartsHandler,
+  partsToResponse,
+  type Row,
+  type Runtime,
+  type ServeOptions,
+  type Server,
+  type SqliteDriver,
+  type SqlValue,
 } from "./runtime.ts";
 
 // The part of Bun's API this adapter calls, declared here so the module
@@ -84,7 +85,7 @@ function connect(path: string): SqliteDriver {
   };
 }
 
-function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
+function serve(handler: PartsHandler, options: ServeOptions): Promise<Server> {
   const server = Bun.serve({
     hostname: options.hostname,
     port: options.port,
@@ -93,7 +94,7 @@ function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
     fetch: (request, server) =>
       handler(request, {
         remoteAddress: server.requestIP(request)?.address,
-      }),
+      }).then(partsToResponse),
   });
   return Promise.resolve({
     url: new URL(`http://${options.hostname}:${server.port}/`),

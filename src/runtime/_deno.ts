@@ -9,14 +9,15 @@ import { openWith } from "./_database.ts";
 import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite, hasNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal } from "./_signals.ts";
-import type {
-  FetchHandler,
-  Row,
-  Runtime,
-  ServeOptions,
-  Server,
-  SqliteDriver,
-  SqlValue,
+import {
+  type PartsHandler,
+  partsToResponse,
+  type Row,
+  type Runtime,
+  type ServeOptions,
+  type Server,
+  type SqliteDriver,
+  type SqlValue,
 } from "./runtime.ts";
 
 // The part of @db/sqlite (denodrivers/sqlite3) this adapter calls.
@@ -66,7 +67,7 @@ function connect(path: string): SqliteDriver {
   return connectNodeSqlite(path, MISSING_SQLITE);
 }
 
-function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
+function serve(handler: PartsHandler, options: ServeOptions): Promise<Server> {
   return new Promise((resolve) => {
     const server = Deno.serve({
       hostname: options.hostname,
@@ -83,7 +84,7 @@ function serve(handler: FetchHandler, options: ServeOptions): Promise<Server> {
         remoteAddress: "hostname" in info.remoteAddr
           ? info.remoteAddr.hostname
           : undefined,
-      }));
+      }).then(partsToResponse));
   });
 }
 

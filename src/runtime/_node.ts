@@ -17,8 +17,7 @@ import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import {
-  type FetchHandler,
-  RESPONSE_PARTS,
+  type PartsHandler,
   type ResponseParts,
   type Runtime,
   type ServeOptions,
@@ -102,41 +101,35 @@ function toFetchRequest(req: IncomingMessage): Request | null {
   }
 }
 
-function headerList(headers: HeadersInit): [string, string][] {
+function headerList(
+  headers: Headers | Record<string, string>,
+): string[] {
+  const flat: string[] = [];
   if (headers instanceof Headers) {
-    const list: [string, string][] = [];
     for (const [name, value] of headers) {
-      if (name !== "set-cookie") list.push([name, value]);
+      if (name !== "set-cookie") flat.push(name, value);
     }
     for (const cookie of headers.getSetCookie()) {
-      list.push(["set-cookie", cookie]);
+      flat.push("set-cookie", cookie);
     }
-    return list;
+  } else {
+    for (const name in headers) flat.push(name, headers[name]);
   }
-  return Array.isArray(headers)
-    ? headers as [string, string][]
-    : Object.entries(headers);
+  return flat;
 }
 
+// Writes the parts straight to node:http: no Fetch Response is built.
 async function writeResponse(
-  response: Response,
+  parts: ResponseParts,
   res: ServerResponse,
 ): Promise<void> {
-  const parts = (response as Response & { [RESPONSE_PARTS]?: ResponseParts })[
-    RESPONSE_PARTS
-  ];
-  // The framework's buffered bodies are written as they are: no stream.
-  const headers = headerList(parts ? parts.headers : response.headers);
-  res.writeHead(response.status, response.statusText, headers.flat());
-  if (parts) {
-    res.end(parts.body ?? undefined);
+  res.writeHead(parts.status, headerList(parts.headers));
+  const body = parts.body;
+  if (!(body instanceof ReadableStream)) {
+    res.end(body ?? undefined);
     return;
   }
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
+  const reader = body.getReader();
   try {
     while (true) {
       const { done, value } = await reader.read();
@@ -159,7 +152,7 @@ async function writeResponse(
 }
 
 async function serve(
-  handler: FetchHandler,
+  handler: PartsHandler,
   options: ServeOptions,
 ): Promise<Server> {
   const server = createServer(async (req, res) => {

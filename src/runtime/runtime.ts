@@ -12,25 +12,32 @@ export interface ServeInfo {
 }
 
 /**
- * The parts a framework response was built from, attached to the Fetch
- * `Response` under this symbol, so an adapter that does not speak Fetch
- * natively (node:http) can write them without reading the body stream back.
+ * A response as plain parts. Adapters build what their server wants from it:
+ * a Fetch `Response` (Deno, Bun), or direct writes (node:http, where building
+ * a `Response` costs more than the rest of a small request).
  */
-export const RESPONSE_PARTS: unique symbol = Symbol("spiderweb.responseParts");
-
-/** What `RESPONSE_PARTS` holds. */
 export interface ResponseParts {
-  /** The body, when it was buffered (text or bytes) or empty. */
-  readonly body: string | Uint8Array | null;
-  /** The headers as given to the Response. */
-  readonly headers: HeadersInit;
+  /** The status code. */
+  readonly status: number;
+  /** The headers. */
+  readonly headers: Headers | Record<string, string>;
+  /** The body: text, bytes, a stream, or nothing. */
+  readonly body: string | Uint8Array | ReadableStream<Uint8Array> | null;
 }
 
-/** A Fetch-API handler, as `app.fetch` is. */
-export type FetchHandler = (
+/** A Fetch `Response` from response parts (Deno, Bun and `app.fetch`). */
+export function partsToResponse(parts: ResponseParts): Response {
+  return new Response(parts.body as ConstructorParameters<typeof Response>[0], {
+    status: parts.status,
+    headers: parts.headers,
+  });
+}
+
+/** What a server adapter calls for each request. */
+export type PartsHandler = (
   request: Request,
   info: ServeInfo,
-) => Response | Promise<Response>;
+) => Promise<ResponseParts>;
 
 /** Where and how to listen. */
 export interface ServeOptions {
@@ -100,7 +107,7 @@ export interface Runtime {
   /** Which runtime this is. */
   readonly name: "deno" | "bun" | "node";
   /** Starts an HTTP server. */
-  serve(handler: FetchHandler, options: ServeOptions): Promise<Server>;
+  serve(handler: PartsHandler, options: ServeOptions): Promise<Server>;
   /** Opens a SQLite database (creating parent folders), or throws naming it. */
   openDatabase(path: string): Database;
   /** Calls `listener` on SIGINT or SIGTERM; returns the remover. */
