@@ -101,7 +101,7 @@ export async function handleRequest(
   } catch (error) {
     response = await errorResponse(app, pipeline, request, error, true);
   }
-  return await finish(app, pipeline, request, response);
+  return finish(app, pipeline, request, response);
 }
 
 function select(

@@ -465,14 +465,14 @@ export class SpiderwebRouter implements RouteRegistrar {
    * Handles a request and returns the response as plain parts: what server
    * adapters call (`fetch` wraps it in a Fetch `Response`).
    */
-  async respond(raw: Request, info?: unknown): Promise<ResponseParts> {
-    if (!this.#started && this.#onStartup.length) await this.runStartup();
-    return handleRequest(
-      this,
-      this.#pipeline,
-      raw,
-      remoteAddressOf(info, raw),
-    );
+  respond(raw: Request, info?: unknown): Promise<ResponseParts> {
+    const remoteAddress = remoteAddressOf(info, raw);
+    if (!this.#started && this.#onStartup.length) {
+      return this.runStartup().then(() =>
+        handleRequest(this, this.#pipeline, raw, remoteAddress)
+      );
+    }
+    return handleRequest(this, this.#pipeline, raw, remoteAddress);
   }
 
   /** Builds the request object for a Fetch request (used by the pipeline). */
