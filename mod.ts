@@ -88,6 +88,7 @@ export type { Logger } from "./src/logger.ts";
 export type { RunningServer, StartOptions } from "./src/start.ts";
 export type {
   Database,
+  ResponseParts,
   Row,
   RunResult,
   SqlValue,

@@ -16,12 +16,12 @@ import { openWith } from "./_database.ts";
 import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
-import {
-  type PartsHandler,
-  type ResponseParts,
-  type Runtime,
-  type ServeOptions,
-  type Server,
+import type {
+  PartsHandler,
+  ResponseParts,
+  Runtime,
+  ServeOptions,
+  Server,
 } from "./runtime.ts";
 
 const NO_BODY_METHODS = new Set(["GET", "HEAD"]);
