@@ -23,6 +23,13 @@ export function parseHost(
   return { name, port: match[2] };
 }
 
+/** True when `regex` matches all of `text`, never just a part of it. */
+export function matchesWhole(regex: RegExp, text: string): boolean {
+  regex.lastIndex = 0;
+  const match = regex.exec(text);
+  return match !== null && match.index === 0 && match[0].length === text.length;
+}
+
 /**
  * Compiles `allowed_hosts` into a predicate over the `Host` header.
  *
@@ -38,14 +45,7 @@ export function compileAllowedHosts(
   entries: readonly HostPattern[],
 ): (host: string) => boolean {
   const tests = entries.map((entry): (host: string) => boolean => {
-    if (entry instanceof RegExp) {
-      return (host) => {
-        entry.lastIndex = 0;
-        const match = entry.exec(host);
-        return match !== null && match.index === 0
-          && match[0].length === host.length;
-      };
-    }
+    if (entry instanceof RegExp) return (host) => matchesWhole(entry, host);
     if (entry === "*") return (host) => parseHost(host) !== null;
     const parsed = parseHost(entry.replace(/^\*\./, "wildcard."));
     if (!parsed) {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { matchesWhole } from "./allowed_hosts.ts";
 import { ConfigError } from "./errors.ts";
 
 /** One `csrf_trusted_origins` entry. */
@@ -65,12 +66,7 @@ export function compileTrustedOrigins(
 ): (origin: string) => boolean {
   const tests = entries.map((entry): (origin: string) => boolean => {
     if (entry instanceof RegExp) {
-      return (origin) => {
-        entry.lastIndex = 0;
-        const match = entry.exec(origin);
-        return match !== null && match.index === 0
-          && match[0].length === origin.length;
-      };
+      return (origin) => matchesWhole(entry, origin);
     }
     const problem = originPatternProblem(entry);
     if (problem) {
