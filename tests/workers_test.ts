@@ -18,17 +18,22 @@ async function get(url: string, init: RequestInit = {}) {
   return await response.json();
 }
 
-async function pidsSeen(base: string, tries = 60): Promise<Set<number>> {
+// Polls for up to 20 s (workers start slowly on a loaded machine) until two
+// processes have answered.
+async function pidsSeen(base: string): Promise<Set<number>> {
   const pids = new Set<number>();
-  for (let i = 0; i < tries && pids.size < 2; i++) {
+  const deadline = Date.now() + 20_000;
+  while (pids.size < 2 && Date.now() < deadline) {
     try {
       // A new connection each time, so the kernel spreads them.
-      pids.add(
-        (await get(`${base}/pid`, { headers: { connection: "close" } })).pid,
-      );
+      const answer = await get(`${base}/pid`, {
+        headers: { connection: "close" },
+      });
+      pids.add(answer.pid);
     } catch {
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      // Not listening yet.
     }
+    await new Promise((resolve) => setTimeout(resolve, 25));
   }
   return pids;
 }
