@@ -9,6 +9,7 @@ import process from "node:process";
 interface Case {
   name: string;
   failed: boolean;
+  skipped: boolean;
 }
 
 function unescape(text: string): string {
@@ -24,13 +25,18 @@ function casesOf(xml: string): Case[] {
   for (const match of xml.matchAll(pattern)) {
     const name = unescape(/\bname="([^"]*)"/.exec(match[1])?.[1] ?? "");
     const body = match[3] ?? "";
-    cases.push({ name, failed: /<(failure|error)\b/.test(body) });
+    cases.push({
+      name,
+      failed: /<(failure|error)\b/.test(body),
+      skipped: /<skipped\b/.test(body),
+    });
   }
   return cases;
 }
 
 let passed = 0;
 let failed = 0;
+let skipped = 0;
 for (const file of process.argv.slice(2)) {
   let xml: string;
   try {
@@ -46,12 +52,13 @@ for (const file of process.argv.slice(2)) {
     !names.some((other) => other.startsWith(`${c.name} > `))
   );
   const bad = leaves.filter((c) => c.failed);
+  const skip = leaves.filter((c) => c.skipped && !c.failed).length;
   for (const c of bad) console.log(`FAILED ${file}: ${c.name}`);
-  console.log(
-    `${file}: ${leaves.length - bad.length} passed, ${bad.length} failed`,
-  );
-  passed += leaves.length - bad.length;
+  const ok = leaves.length - bad.length - skip;
+  console.log(`${file}: ${ok} passed, ${bad.length} failed, ${skip} skipped`);
+  passed += ok;
   failed += bad.length;
+  skipped += skip;
 }
-console.log(`${passed} passed, ${failed} failed`);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
 process.exit(failed ? 1 : 0);
