@@ -21,7 +21,9 @@ function unescape(text: string): string {
 
 function casesOf(xml: string): Case[] {
   const cases: Case[] = [];
-  const pattern = /<testcase\b([^>]*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
+  // Attribute values may hold a raw ">" (Node does not escape it).
+  const pattern =
+    /<testcase\b((?:[^>"]|"[^"]*")*?)(\/>|>([\s\S]*?)<\/testcase>)/g;
   for (const match of xml.matchAll(pattern)) {
     const name = unescape(/\bname="([^"]*)"/.exec(match[1])?.[1] ?? "");
     const body = match[3] ?? "";
