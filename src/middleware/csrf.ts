@@ -11,7 +11,12 @@ import { ConfigError, CSRFError } from "../errors.ts";
 import type { SpiderwebRequest } from "../request.ts";
 import type { HttpResponse, ResponseBody } from "../response.ts";
 import type { SpiderwebRouter } from "../router.ts";
-import { createHmac, timingSafeEqual } from "node:crypto";
+import {
+  createHmac,
+  createSecretKey,
+  type KeyObject,
+  timingSafeEqual,
+} from "node:crypto";
 import { appSecret, deriveKeyBytes } from "../secret_key.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
 import {
@@ -153,7 +158,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   /** How long a token stays valid, in seconds. */
   readonly maxAge: number;
   readonly #trusted: (origin: string) => boolean;
-  #key: Promise<Uint8Array> | undefined;
+  #key: Promise<KeyObject> | undefined;
 
   /** Creates the middleware for a router. */
   constructor(server: SpiderwebRouter) {
@@ -168,15 +173,16 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     );
   }
 
-  #hmacKey(): Promise<Uint8Array> {
-    return this.#key ??= Promise.resolve().then(() =>
-      deriveKeyBytes(appSecret(this.server), "csrf")
+  // A KeyObject, made once: Node re-imports a raw key on every HMAC.
+  #hmacKey(): Promise<KeyObject> {
+    return this.#key ??= Promise.resolve().then(async () =>
+      createSecretKey(await deriveKeyBytes(appSecret(this.server), "csrf"))
     );
   }
 
   // node:crypto's HMAC is synchronous and several times faster than an
   // awaited WebCrypto sign on this per-response path.
-  #mac(key: Uint8Array, seconds: number, sessionKey: string): Buffer {
+  #mac(key: KeyObject, seconds: number, sessionKey: string): Buffer {
     return createHmac("sha256", key).update(`${seconds}|${sessionKey}`)
       .digest();
   }
