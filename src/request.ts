@@ -23,6 +23,8 @@ export interface RouteInfo {
   readonly csrf_exempt: boolean;
   /** The Standard Schema that validates the body, if any. */
   readonly schema?: unknown;
+  /** The Standard Schema that validates the query string, if any. */
+  readonly query_schema?: unknown;
 }
 
 /** The session operations the sessions middleware attaches to a request. */
@@ -82,6 +84,8 @@ export class SpiderwebRequest {
   SESSION: Record<string, unknown> = {};
   /** The output of the route's schema (validation middleware). */
   validated_data: unknown;
+  /** The output of the route's query schema (validation middleware). */
+  validated_query: unknown;
   #user: unknown;
   #userLoader: (() => unknown) | undefined;
   #post: QueryDict | undefined;

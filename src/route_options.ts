@@ -17,6 +17,8 @@ export interface RouteOptions {
   csrf_exempt?: boolean;
   /** A Standard Schema validating the body (ValidationMiddleware). */
   schema?: unknown;
+  /** A Standard Schema validating the query string, for every method. */
+  query_schema?: unknown;
 }
 
 /** Any view: a function of any params, or a `View` subclass. */

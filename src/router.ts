@@ -271,13 +271,18 @@ export class SpiderwebRouter implements RouteRegistrar {
       .map((m) => m.toUpperCase());
     const methods = new Set(listed);
     if (methods.has("GET")) methods.add("HEAD");
-    const flags = view as { csrf_exempt?: boolean; schema?: unknown };
+    const flags = view as {
+      csrf_exempt?: boolean;
+      schema?: unknown;
+      query_schema?: unknown;
+    };
     const route: Route = {
       path: routePath,
       name: options.name,
       allowed_methods: [...listed],
       csrf_exempt: options.csrf_exempt ?? flags.csrf_exempt ?? false,
       schema: options.schema ?? flags.schema,
+      query_schema: options.query_schema ?? flags.query_schema,
       pattern,
       view: fn,
       methods,

@@ -86,10 +86,12 @@ export class CheckRouteSchemas extends ServerCheck {
   /** Fails naming the first route whose schema is not a Standard Schema. */
   override check(): ConfigError | undefined {
     for (const route of this.server.routes) {
-      if (route.schema !== undefined && !isStandardSchema(route.schema)) {
-        return new ConfigError(
-          `Route '${route.path}' has a schema that does not implement Standard Schema v1`,
-        );
+      for (const key of ["schema", "query_schema"] as const) {
+        if (route[key] !== undefined && !isStandardSchema(route[key])) {
+          return new ConfigError(
+            `Route '${route.path}' has a ${key} that does not implement Standard Schema v1`,
+          );
+        }
       }
     }
   }
@@ -97,8 +99,10 @@ export class CheckRouteSchemas extends ServerCheck {
 
 /**
  * Validates the JSON or form body of POST, PUT, PATCH and DELETE requests
- * against the route's `schema`; the output goes to `request.validated_data`,
- * failures answer 400 `{"message": "Validation error", "errors": [...]}`.
+ * against the route's `schema` (output in `request.validated_data`), and the
+ * query string of any request against its `query_schema` (output in
+ * `request.validated_query`); failures answer 400
+ * `{"message": "Validation error", "errors": [...]}`.
  *
  * @example A route with a zod schema
  * ```ts
@@ -132,6 +136,23 @@ export class ValidationMiddleware extends SpiderwebMiddleware {
   override async processRequest(
     request: SpiderwebRequest,
   ): Promise<HttpResponse | undefined> {
+    const querySchema = request.route?.query_schema;
+    if (isStandardSchema(querySchema)) {
+      const query: Record<string, string> = {};
+      for (const key of new Set(request.GET.keys())) {
+        Object.defineProperty(query, key, {
+          value: request.GET.get(key),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
+      const result = await querySchema["~standard"].validate(query);
+      if (result.issues) {
+        return (await this.onError(request, result.issues)) ?? undefined;
+      }
+      request.validated_query = result.value;
+    }
     if (!VALIDATED.has(request.method)) return;
     const schema = schemaOf(request);
     if (!isStandardSchema(schema)) return;

@@ -85,6 +85,23 @@ describe("ValidationMiddleware", () => {
     );
   });
 
+  it("query_schema validates the query string of any method", async () => {
+    const app = new SpiderwebRouter({
+      log: recordingLogger(),
+      middleware: [ValidationMiddleware],
+    });
+    app.route("/list", (request) => ({ query: request.validated_query }), {
+      query_schema: z.object({ page: z.coerce.number().int().min(1) }),
+    });
+    assert.deepEqual(await (await call(app, "/list?page=2&page=3")).json(), {
+      query: { page: 3 },
+    });
+    const bad = await call(app, "/list?page=x");
+    assert.equal(bad.status, 400);
+    assert.ok((await bad.json()).errors[0].startsWith("page: "));
+    assert.equal((await call(app, "/list", form({}))).status, 400);
+  });
+
   it("invalid JSON is a 400, never a 500", async () => {
     const app = validationApp();
     const response = await call(app, "/comment", {
