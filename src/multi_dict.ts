@@ -5,6 +5,8 @@
  * @module
  */
 
+import { setOwn } from "./own_data.ts";
+
 /**
  * A `URLSearchParams` whose `get()` returns the last value, as spiderweb's
  * `MultiDict` does; `getAll()` returns every value and `dict` maps each key
@@ -30,6 +32,13 @@ export class QueryDict extends URLSearchParams {
     const dict: Record<string, string[]> = Object.create(null);
     for (const [key, value] of this) (dict[key] ??= []).push(value);
     return dict;
+  }
+
+  /** Each key mapped to its last value, keys kept as plain data. */
+  lastValues(): Record<string, string> {
+    const values: Record<string, string> = {};
+    for (const key of new Set(this.keys())) setOwn(values, key, this.get(key));
+    return values;
   }
 
   /** The JSON form is `dict`. */

@@ -8,6 +8,7 @@
  */
 
 import { ServiceUnavailable } from "./errors.ts";
+import { setOwn } from "./own_data.ts";
 import type {
   SessionChanges,
   SessionMeta,
@@ -176,12 +177,7 @@ export class RedisSessionStore implements SessionStore {
     for (const [field, value] of fields) {
       if (!field.startsWith(DATA)) continue;
       try {
-        Object.defineProperty(data, field.slice(DATA.length), {
-          value: JSON.parse(value),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
+        setOwn(data, field.slice(DATA.length), JSON.parse(value));
       } catch {
         data = null;
         break;

@@ -7,6 +7,7 @@
  */
 
 import { GeneralException } from "./errors.ts";
+import { setOwn } from "./own_data.ts";
 
 /** A stored session, as a store returns it. */
 export interface SessionRecord {
@@ -111,16 +112,6 @@ export function parseSessionData(
   }
 }
 
-// Own data properties only: a "__proto__" key stays a plain key.
-function define(target: Record<string, unknown>, key: string, value: unknown) {
-  Object.defineProperty(target, key, {
-    value,
-    enumerable: true,
-    writable: true,
-    configurable: true,
-  });
-}
-
 /** `base` with `changes` applied, as a new object. */
 export function applyChanges(
   base: Record<string, unknown>,
@@ -129,10 +120,10 @@ export function applyChanges(
   const result: Record<string, unknown> = {};
   for (const key of Object.keys(base)) {
     if (!changes.set.has(key) && !changes.remove.includes(key)) {
-      define(result, key, base[key]);
+      setOwn(result, key, base[key]);
     }
   }
-  for (const [key, json] of changes.set) define(result, key, JSON.parse(json));
+  for (const [key, json] of changes.set) setOwn(result, key, JSON.parse(json));
   return result;
 }
 

@@ -59,21 +59,6 @@ function isJson(request: SpiderwebRequest): boolean {
   return /^application\/([a-z0-9.+-]*\+)?json\b/.test(type);
 }
 
-function formObject(request: SpiderwebRequest): Record<string, string> {
-  const data: Record<string, string> = {};
-  for (const key of new Set(request.POST.keys())) {
-    // Last value per key, as spiderweb's MultiDict; defined, never assigned,
-    // so a "__proto__" field stays data.
-    Object.defineProperty(data, key, {
-      value: request.POST.get(key),
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    });
-  }
-  return data;
-}
-
 function issueText(issue: StandardIssue): string {
   const first = issue.path?.[0];
   if (first === undefined) return issue.message;
@@ -138,16 +123,9 @@ export class ValidationMiddleware extends SpiderwebMiddleware {
   ): Promise<HttpResponse | undefined> {
     const querySchema = request.route?.query_schema;
     if (isStandardSchema(querySchema)) {
-      const query: Record<string, string> = {};
-      for (const key of new Set(request.GET.keys())) {
-        Object.defineProperty(query, key, {
-          value: request.GET.get(key),
-          enumerable: true,
-          writable: true,
-          configurable: true,
-        });
-      }
-      const result = await querySchema["~standard"].validate(query);
+      const result = await querySchema["~standard"].validate(
+        request.GET.lastValues(),
+      );
       if (result.issues) {
         return (await this.onError(request, result.issues)) ?? undefined;
       }
@@ -156,7 +134,8 @@ export class ValidationMiddleware extends SpiderwebMiddleware {
     if (!VALIDATED.has(request.method)) return;
     const schema = schemaOf(request);
     if (!isStandardSchema(schema)) return;
-    const input = isJson(request) ? request.json() : formObject(request);
+    // Forms: the last value per field, as spiderweb's MultiDict gives.
+    const input = isJson(request) ? request.json() : request.POST.lastValues();
     const result = await schema["~standard"].validate(input);
     if (result.issues) {
       return (await this.onError(request, result.issues)) ?? undefined;
