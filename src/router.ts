@@ -499,11 +499,6 @@ export class SpiderwebRouter implements RouteRegistrar {
     return this.#hostAllowed(host);
   }
 
-  /** True when `X-Forwarded-*` headers are trusted. */
-  get trustsForwardedHeaders(): boolean {
-    return this.#trustForwarded;
-  }
-
   /** The first route matching a decoded path, with its parameters. */
   matchRoute(path: string): RouteMatch | null {
     return this.#routes.match(path);
