@@ -24,22 +24,25 @@ export type {
   LifecycleHook,
   RouteSpec,
   SpiderwebRouterOptions,
-} from "./src/router_options.ts";
+} from "./src/core/app_options.ts";
 export {
   DEFAULT_ALLOWED_METHODS,
   DEFAULT_ENCODING,
   DEFAULT_MAX_BODY,
-} from "./src/router_options.ts";
+} from "./src/core/app_options.ts";
 export type {
   AnyView,
   RouteOptions,
   RouteRegistrar,
   ViewFor,
-} from "./src/route_options.ts";
-export type { Route, RouteMatch } from "./src/route_table.ts";
-export type { HostPattern } from "./src/allowed_hosts.ts";
-export { RouteGroup } from "./src/route_group.ts";
-export type { GroupedRoute, RouteGroupOptions } from "./src/route_group.ts";
+} from "./src/core/route_options.ts";
+export type { Route, RouteMatch } from "./src/routing/route_table.ts";
+export type { HostPattern } from "./src/http/allowed_hosts.ts";
+export { RouteGroup } from "./src/core/route_group.ts";
+export type {
+  GroupedRoute,
+  RouteGroupOptions,
+} from "./src/core/route_group.ts";
 export type {
   Converter,
   ConverterClass,
@@ -47,45 +50,42 @@ export type {
   PathParam,
   PathParams,
   RoutePattern,
-} from "./src/route_pattern.ts";
-export { View } from "./src/view.ts";
-export type { ViewFunction, ViewResult } from "./src/view.ts";
-export { SpiderwebRequest } from "./src/request.ts";
+} from "./src/routing/route_pattern.ts";
+export { View } from "./src/core/view.ts";
+export type { ViewFunction, ViewResult } from "./src/core/view.ts";
+export { SpiderwebRequest } from "./src/core/request.ts";
 export type {
   RequestContext,
   RouteInfo,
   SessionControl,
-} from "./src/request.ts";
-export { FileDict, QueryDict } from "./src/multi_dict.ts";
+} from "./src/core/request.ts";
+export { FileDict, QueryDict } from "./src/http/multi_dict.ts";
 export {
   HttpResponse,
   JsonResponse,
   RedirectResponse,
-} from "./src/response.ts";
+} from "./src/core/response.ts";
 export type {
   HttpResponseInit,
   RedirectInit,
   ResponseBody,
   ResponseInit,
-} from "./src/response.ts";
-export type { CookieOptions } from "./src/cookie.ts";
-export { FileResponse } from "./src/file_response.ts";
-export type { FileResponseInit } from "./src/file_response.ts";
-export { MediaFile } from "./src/media_file.ts";
-export { TemplateResponse } from "./src/template_response.ts";
-export type { TemplateResponseInit } from "./src/template_response.ts";
-export {
-  ServerCheck,
-  SpiderwebMiddleware,
-} from "./src/spiderweb_middleware.ts";
+} from "./src/core/response.ts";
+export type { CookieOptions } from "./src/http/cookie.ts";
+export { FileResponse } from "./src/files/file_response.ts";
+export type { FileResponseInit } from "./src/files/file_response.ts";
+export { MediaFile } from "./src/core/media_file.ts";
+export { TemplateResponse } from "./src/templates/template_response.ts";
+export type { TemplateResponseInit } from "./src/templates/template_response.ts";
+export { ServerCheck, SpiderwebMiddleware } from "./src/core/middleware.ts";
 export type {
   MaybePromise,
   MiddlewareClass,
   ServerCheckClass,
-} from "./src/spiderweb_middleware.ts";
-export type { ErrorView } from "./src/error_views.ts";
-export type { Logger } from "./src/logger.ts";
-export type { RunningServer, StartOptions } from "./src/start.ts";
+} from "./src/core/middleware.ts";
+export type { ErrorView } from "./src/core/error_views.ts";
+export type { Logger } from "./src/core/logger.ts";
+export type { RunningServer, StartOptions } from "./src/core/start.ts";
 export type {
   Database,
   ResponseParts,
@@ -100,16 +100,16 @@ export {
   getUser,
   getUserByUsername,
   User,
-} from "./src/user.ts";
-export type { NewUser, UserFields } from "./src/user.ts";
-export { authenticate, login, logout, logoutAll } from "./src/auth.ts";
-export type { Credentials } from "./src/auth.ts";
+} from "./src/auth/user.ts";
+export type { NewUser, UserFields } from "./src/auth/user.ts";
+export { authenticate, login, logout, logoutAll } from "./src/auth/login.ts";
+export type { Credentials } from "./src/auth/login.ts";
 export {
   checkPassword,
   makePassword,
   PBKDF2_ITERATIONS,
-} from "./src/password.ts";
-export { SessionMiddleware } from "./src/middleware/session.ts";
+} from "./src/auth/password.ts";
+export { SessionMiddleware } from "./src/sessions/session_middleware.ts";
 export {
   CheckForSessionMiddleware,
   csrfExempt,
@@ -117,7 +117,7 @@ export {
   VerifyCorrectFormatForTrustedOrigins,
   VerifyCorrectMiddlewarePlacement,
 } from "./src/middleware/csrf.ts";
-export type { OriginPattern } from "./src/trusted_origins.ts";
+export type { OriginPattern } from "./src/http/trusted_origins.ts";
 export {
   CorsMiddleware,
   DEFAULT_CORS_HEADERS,
@@ -138,33 +138,36 @@ export type {
   StandardIssue,
   StandardSchema,
 } from "./src/middleware/validation.ts";
-export type { SessionSettings } from "./src/middleware/_session_settings.ts";
+export type { SessionSettings } from "./src/sessions/session_settings.ts";
 export {
   CheckSessionAges,
   CheckSessionCookieName,
   CheckSessionCookiePathAndDomain,
   CheckSessionCookieSameSite,
-} from "./src/middleware/_session_settings.ts";
+} from "./src/sessions/session_settings.ts";
 export type {
   SessionChanges,
   SessionMeta,
   SessionRecord,
   SessionStore,
-} from "./src/session_store.ts";
-export { SqliteSessionStore } from "./src/sqlite_session_store.ts";
-export { RedisSessionStore } from "./src/redis_session_store.ts";
+} from "./src/sessions/session_store.ts";
+export { SqliteSessionStore } from "./src/sessions/stores/sqlite_session_store.ts";
+export { RedisSessionStore } from "./src/sessions/stores/redis_session_store.ts";
 export type {
   RedisClient,
   RedisSessionStoreOptions,
-} from "./src/redis_session_store.ts";
-export { PostgresSessionStore } from "./src/postgres_session_store.ts";
+} from "./src/sessions/stores/redis_session_store.ts";
+export { PostgresSessionStore } from "./src/sessions/stores/postgres_session_store.ts";
 export type {
   PostgresClient,
   PostgresSessionStoreOptions,
-} from "./src/postgres_session_store.ts";
-export type { SqliteSessionStoreOptions } from "./src/sqlite_session_store.ts";
-export { TestClient } from "./src/test_client.ts";
-export type { TestClientOptions, TestRequestInit } from "./src/test_client.ts";
+} from "./src/sessions/stores/postgres_session_store.ts";
+export type { SqliteSessionStoreOptions } from "./src/sessions/stores/sqlite_session_store.ts";
+export { TestClient } from "./src/testing/test_client.ts";
+export type {
+  TestClientOptions,
+  TestRequestInit,
+} from "./src/testing/test_client.ts";
 export {
   APIError,
   BadRequest,
@@ -185,6 +188,6 @@ export {
   StartupErrors,
   Unauthorized,
   UnusedMiddleware,
-} from "./src/errors.ts";
+} from "./src/http/errors.ts";
 
-export { VERSION } from "./src/version.ts";
+export { VERSION } from "./src/core/version.ts";

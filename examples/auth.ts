@@ -1,6 +1,6 @@
 // Users and sessions: a CSRF-protected login form, a page for logged-in
 // users, logout, and "log out everywhere". Create a user first:
-//   deno run -A src/cli.ts createuser --app examples/auth.ts
+//   deno run -A src/cli/main.ts createuser --app examples/auth.ts
 // then run it with any runtime:
 //   deno run -A examples/auth.ts | bun run examples/auth.ts | node examples/auth.ts
 import process from "node:process";

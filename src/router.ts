@@ -5,42 +5,46 @@
  * @module
  */
 
-import { compileAllowedHosts } from "./allowed_hosts.ts";
+import { compileAllowedHosts } from "./http/allowed_hosts.ts";
 import {
   ConfigError,
   ReverseNotFound,
   SpiderwebException,
   StartupErrors,
-} from "./errors.ts";
-import type { ErrorView } from "./error_views.ts";
-import { BUILTIN_ERROR_VIEWS } from "./error_views.ts";
-import { consoleLogger, type Logger } from "./logger.ts";
+} from "./http/errors.ts";
+import type { ErrorView } from "./core/error_views.ts";
+import { BUILTIN_ERROR_VIEWS } from "./core/error_views.ts";
+import { consoleLogger, type Logger } from "./core/logger.ts";
 import { resolveMiddleware } from "./middleware/registry.ts";
-import { handleRequest, type Pipeline } from "./pipeline.ts";
-import { SpiderwebRequest } from "./request.ts";
+import { handleRequest, type Pipeline } from "./core/pipeline.ts";
+import { SpiderwebRequest } from "./core/request.ts";
 import {
   type AnyView,
   routeForms,
   type RouteOptions,
   type RouteRegistrar,
   type ViewFor,
-} from "./route_options.ts";
-import type { RouteGroup } from "./route_group.ts";
+} from "./core/route_options.ts";
+import type { RouteGroup } from "./core/route_group.ts";
 import {
   BUILTIN_CONVERTERS,
   compileRoutePattern,
   type Converter,
   type ConverterClass,
   converterName,
-} from "./route_pattern.ts";
-import { type Route, type RouteMatch, RouteTable } from "./route_table.ts";
+} from "./routing/route_pattern.ts";
+import {
+  type Route,
+  type RouteMatch,
+  RouteTable,
+} from "./routing/route_table.ts";
 import {
   DEFAULT_ALLOWED_METHODS,
   DEFAULT_MAX_BODY,
   isKnownOption,
   type LifecycleHook,
   type SpiderwebRouterOptions,
-} from "./router_options.ts";
+} from "./core/app_options.ts";
 import { runtime } from "./runtime/load.ts";
 import {
   type Database,
@@ -48,16 +52,20 @@ import {
   type ResponseParts,
   type ServeInfo,
 } from "./runtime/runtime.ts";
-import type { SpiderwebMiddleware } from "./spiderweb_middleware.ts";
-import { type RunningServer, type StartOptions, startServer } from "./start.ts";
-import { registerFileRoutes } from "./static_files.ts";
-import { ANONYMOUS_USER } from "./user.ts";
+import type { SpiderwebMiddleware } from "./core/middleware.ts";
+import {
+  type RunningServer,
+  type StartOptions,
+  startServer,
+} from "./core/start.ts";
+import { registerFileRoutes } from "./files/static_files.ts";
+import { ANONYMOUS_USER } from "./auth/user.ts";
 import {
   isViewClass,
   sortMethods,
   viewClassToFunction,
   type ViewFunction,
-} from "./view.ts";
+} from "./core/view.ts";
 
 /** What a router needs from a session store to run maintenance. */
 export interface SessionMaintenance {

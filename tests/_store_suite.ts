@@ -11,7 +11,7 @@ import {
   SpiderwebRouter,
   TestClient,
 } from "../mod.ts";
-import { hashKey } from "../src/session_key.ts";
+import { hashKey } from "../src/sessions/session_key.ts";
 import { recordingLogger, tempDir } from "./_helpers.ts";
 
 /** Creates a fresh, empty store (and what to clean up). */

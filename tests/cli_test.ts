@@ -13,7 +13,7 @@ import {
 } from "../mod.ts";
 import { recordingLogger, tempDir } from "./_helpers.ts";
 
-const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
+const cli = fileURLToPath(new URL("../src/cli/main.ts", import.meta.url));
 const appModule = fileURLToPath(
   new URL("./testdata/cli_app.ts", import.meta.url),
 );
@@ -29,7 +29,7 @@ interface Result {
   err: string;
 }
 
-// Runs src/cli.ts on the same runtime as the test runner.
+// Runs src/cli/main.ts on the same runtime as the test runner.
 function web(
   args: string[],
   options: { cwd?: string; env?: Record<string, string>; input?: string } = {},

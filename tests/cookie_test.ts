@@ -4,7 +4,7 @@ import {
   isValidCookieName,
   parseCookieHeader,
   serializeCookie,
-} from "../src/cookie.ts";
+} from "../src/http/cookie.ts";
 import { GeneralException, HttpResponse } from "../mod.ts";
 
 describe("parseCookieHeader()", () => {

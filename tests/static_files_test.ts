@@ -16,7 +16,7 @@ import {
   type RunningServer,
   SpiderwebRouter,
 } from "../mod.ts";
-import { sanitizeFilename } from "../src/media_file.ts";
+import { sanitizeFilename } from "../src/core/media_file.ts";
 import {
   call,
   rawRequest,

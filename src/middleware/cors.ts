@@ -5,12 +5,12 @@
  * @module
  */
 
-import { ConfigError } from "../errors.ts";
-import type { SpiderwebRequest } from "../request.ts";
-import { HttpResponse } from "../response.ts";
+import { ConfigError } from "../http/errors.ts";
+import type { SpiderwebRequest } from "../core/request.ts";
+import { HttpResponse } from "../core/response.ts";
 import type { SpiderwebRouter } from "../router.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
-import { sameOrigin } from "../trusted_origins.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
+import { sameOrigin } from "../http/trusted_origins.ts";
 
 /** The CORS settings, given as router options. */
 export interface CorsSettings {

@@ -7,9 +7,9 @@
  */
 
 import { Buffer } from "node:buffer";
-import { ConfigError, CSRFError } from "../errors.ts";
-import type { SpiderwebRequest } from "../request.ts";
-import type { HttpResponse, ResponseBody } from "../response.ts";
+import { ConfigError, CSRFError } from "../http/errors.ts";
+import type { SpiderwebRequest } from "../core/request.ts";
+import type { HttpResponse, ResponseBody } from "../core/response.ts";
 import type { SpiderwebRouter } from "../router.ts";
 import {
   createHmac,
@@ -17,21 +17,21 @@ import {
   type KeyObject,
   timingSafeEqual,
 } from "node:crypto";
-import { appSecret, deriveKeyBytes } from "../secret_key.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+import { appSecret, deriveKeyBytes } from "../security/secret_key.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 import {
   compileTrustedOrigins,
   type OriginPattern,
   originPatternProblem,
   sameOrigin,
-} from "../trusted_origins.ts";
+} from "../http/trusted_origins.ts";
 import {
   liveSessionKey,
   markSessionNeeded,
   sessionKeyForResponse,
   sessionKeyForToken,
   SessionMiddleware,
-} from "./session.ts";
+} from "../sessions/session_middleware.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const MAX_CLOCK_SKEW = 60;

@@ -7,11 +7,11 @@
 
 import { promisify } from "node:util";
 import { gzip, gzipSync } from "node:zlib";
-import { ConfigError } from "../errors.ts";
-import type { SpiderwebRequest } from "../request.ts";
-import type { HttpResponse, ResponseBody } from "../response.ts";
+import { ConfigError } from "../http/errors.ts";
+import type { SpiderwebRequest } from "../core/request.ts";
+import type { HttpResponse, ResponseBody } from "../core/response.ts";
 import type { SpiderwebRouter } from "../router.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 
 const gzipAsync = promisify(gzip);
 const SYNC_LIMIT = 64 * 1024;

@@ -4,12 +4,12 @@
  * @module
  */
 
-import { ConfigError } from "../errors.ts";
-import type { MiddlewareClass } from "../spiderweb_middleware.ts";
+import { ConfigError } from "../http/errors.ts";
+import type { MiddlewareClass } from "../core/middleware.ts";
 import { CorsMiddleware } from "./cors.ts";
 import { CSRFMiddleware } from "./csrf.ts";
 import { GzipMiddleware } from "./gzip.ts";
-import { SessionMiddleware } from "./session.ts";
+import { SessionMiddleware } from "../sessions/session_middleware.ts";
 import { ValidationMiddleware } from "./validation.ts";
 
 const BUILTIN: ReadonlyMap<string, MiddlewareClass> = new Map<

@@ -6,10 +6,10 @@
  * @module
  */
 
-import { ConfigError } from "../errors.ts";
-import type { SpiderwebRequest } from "../request.ts";
-import { type HttpResponse, JsonResponse } from "../response.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../spiderweb_middleware.ts";
+import { ConfigError } from "../http/errors.ts";
+import type { SpiderwebRequest } from "../core/request.ts";
+import { type HttpResponse, JsonResponse } from "../core/response.ts";
+import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 
 /** One problem a schema reports. */
 export interface StandardIssue {

@@ -1,0 +1,109 @@
+/**
+ * The options of `SpiderwebRouter`, their defaults, and the split between
+ * known options and `extra_data`.
+ *
+ * @module
+ */
+
+import type { HostPattern } from "../http/allowed_hosts.ts";
+import type { ErrorView } from "./error_views.ts";
+import type { Logger } from "./logger.ts";
+import type { AnyView, RouteOptions } from "./route_options.ts";
+import type { MiddlewareClass } from "./middleware.ts";
+
+/** A lifecycle hook; may be async. */
+export type LifecycleHook = () => void | Promise<void>;
+
+/** A route given in the `routes` option. */
+export type RouteSpec =
+  | readonly [path: string, view: AnyView]
+  | readonly [path: string, view: AnyView, options: RouteOptions];
+
+/**
+ * The options of `SpiderwebRouter`. Keys are snake_case as in spiderweb;
+ * unknown keys are kept in `app.extra_data`. Middleware settings
+ * (`session_*`, `csrf_*`, `cors_*`, `gzip_*`) are documented with their
+ * middleware.
+ */
+export interface SpiderwebRouterOptions {
+  /** The address `start()` binds. @default "localhost" */
+  addr?: string;
+  /** The port `start()` binds; 0 picks a free one. @default 8000 */
+  port?: number;
+  /** Hosts served: exact names, `*.` wildcards, RegExps. @default ["*"] */
+  allowed_hosts?: readonly HostPattern[];
+  /** Serve routes at their `/`-terminated form and redirect to it. @default false */
+  append_slash?: boolean;
+  /** Development mode: serves static and media files. @default false */
+  debug?: boolean;
+  /** Middleware classes or spiderweb's dotted names, outermost first. @default [] */
+  middleware?: readonly (string | MiddlewareClass)[];
+  /** Routes as `[path, view]` or `[path, view, options]`. */
+  routes?: readonly RouteSpec[];
+  /** Error views by status code. */
+  error_routes?: Readonly<Record<number, ErrorView>>;
+  /** Largest accepted body in bytes; null disables the limit. @default 10485760 */
+  max_request_body_size?: number | null;
+  /** Run before serving (or before the first request). @default [] */
+  on_startup?: readonly LifecycleHook[];
+  /** Run after serving stops. @default [] */
+  on_shutdown?: readonly LifecycleHook[];
+  /** Where the framework logs. @default a console logger, info and above */
+  log?: Logger;
+  /** The secret for CSRF tokens; generated and stored in the database when absent. */
+  secret_key?: string;
+  /** The SQLite file (relative to the working directory) or ":memory:". @default "spiderweb.db" */
+  db?: string;
+  /** Trust `X-Forwarded-For`, `-Proto` and `-Host`. @default false */
+  trust_forwarded_headers?: boolean;
+  /** Any other option, kept in `app.extra_data`. */
+  [key: string]: unknown;
+}
+
+/** The options the core itself reads. */
+export const CORE_OPTIONS: ReadonlySet<string> = new Set([
+  "addr",
+  "port",
+  "allowed_hosts",
+  "append_slash",
+  "debug",
+  "middleware",
+  "routes",
+  "error_routes",
+  "max_request_body_size",
+  "on_startup",
+  "on_shutdown",
+  "log",
+  "secret_key",
+  "db",
+  "trust_forwarded_headers",
+  "templates_dirs",
+  "staticfiles_dirs",
+  "static_url",
+  "media_url",
+  "media_dir",
+]);
+
+/** Option prefixes that belong to the shipped middleware. */
+const MIDDLEWARE_PREFIXES = ["session_", "csrf_", "cors_", "gzip_"];
+
+/** True for an option the framework knows (everything else is extra data). */
+export function isKnownOption(key: string): boolean {
+  return CORE_OPTIONS.has(key)
+    || MIDDLEWARE_PREFIXES.some((prefix) => key.startsWith(prefix));
+}
+
+/** The default allowed methods. */
+export const DEFAULT_ALLOWED_METHODS: readonly string[] = Object.freeze([
+  "POST",
+  "GET",
+  "PUT",
+  "PATCH",
+  "DELETE",
+]);
+
+/** The default text encoding. */
+export const DEFAULT_ENCODING = "UTF-8";
+
+/** The default `max_request_body_size`: 10 MiB. */
+export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;

@@ -1,0 +1,109 @@
+/**
+ * `SpiderwebMiddleware`, the base of every middleware, and `ServerCheck`,
+ * the startup checks a middleware declares.
+ *
+ * @module
+ */
+
+import type { SpiderwebRequest } from "./request.ts";
+import type { HttpResponse, ResponseBody } from "./response.ts";
+import type { SpiderwebRouter } from "../router.ts";
+
+/** A value or a promise of it: every hook may be sync or async. */
+export type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * A startup check: `check()` returns (or throws) an error when the app is
+ * misconfigured. Every failure is reported together as `StartupErrors`.
+ *
+ * @example A check that needs a secret key
+ * ```ts
+ * import { ConfigError, ServerCheck } from "../../mod.ts";
+ * class NeedsSecret extends ServerCheck {
+ *   override check() {
+ *     if (!this.server.secret_key) return new ConfigError("Set secret_key");
+ *   }
+ * }
+ * console.assert(typeof NeedsSecret === "function");
+ * ```
+ */
+export class ServerCheck {
+  /** The router being checked. */
+  readonly server: SpiderwebRouter;
+
+  /** Creates the check for a router. */
+  constructor(server: SpiderwebRouter) {
+    this.server = server;
+  }
+
+  /** Returns an error when the configuration is invalid. */
+  check(): Error | undefined | void {
+    return undefined;
+  }
+}
+
+/** A `ServerCheck` subclass. */
+export type ServerCheckClass = new(server: SpiderwebRouter) => ServerCheck;
+
+/**
+ * The base class of middleware. Every hook is optional and may be async.
+ * Request hooks run top to bottom and a returned response short-circuits;
+ * response and post-process hooks run bottom to top, once per response.
+ *
+ * @example A middleware that adds a header
+ * ```ts
+ * import { HttpResponse, SpiderwebMiddleware, SpiderwebRouter } from "../../mod.ts";
+ * import type { SpiderwebRequest } from "../../mod.ts";
+ * class PoweredBy extends SpiderwebMiddleware {
+ *   override processResponse(_request: SpiderwebRequest, response: HttpResponse) {
+ *     response.headers.set("x-powered-by", "spiderweb");
+ *   }
+ * }
+ * const app = new SpiderwebRouter({ middleware: [PoweredBy] });
+ * app.route("/", () => new HttpResponse("hi"));
+ * const response = await app.fetch(new Request("http://localhost/"));
+ * console.assert(response.headers.get("x-powered-by") === "spiderweb");
+ * ```
+ */
+export class SpiderwebMiddleware {
+  /** Startup checks run when the router is constructed. */
+  static checks: ServerCheckClass[] = [];
+  /** The router this middleware belongs to. */
+  readonly server: SpiderwebRouter;
+
+  /** Creates the middleware for a router. */
+  constructor(server: SpiderwebRouter) {
+    this.server = server;
+  }
+
+  /** Runs before the view; a returned response short-circuits. */
+  processRequest?(
+    request: SpiderwebRequest,
+  ): MaybePromise<HttpResponse | null | undefined | void>;
+
+  /** Runs after the view, on every response. */
+  processResponse?(
+    request: SpiderwebRequest,
+    response: HttpResponse,
+  ): MaybePromise<void>;
+
+  /** Receives and returns the rendered body; may edit headers. */
+  postProcess?(
+    request: SpiderwebRequest,
+    response: HttpResponse,
+    body: ResponseBody | null,
+  ): MaybePromise<ResponseBody | null>;
+
+  /** Handles a non-network error from a request hook or the view. */
+  onError?(
+    request: SpiderwebRequest,
+    error: unknown,
+  ): MaybePromise<HttpResponse | null | undefined | void>;
+}
+
+/** A `SpiderwebMiddleware` subclass. */
+export type MiddlewareClass =
+  & (new(server: SpiderwebRouter) => SpiderwebMiddleware)
+  & {
+    checks?: ServerCheckClass[];
+  };

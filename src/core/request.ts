@@ -1,0 +1,291 @@
+/**
+ * What views get: the standard Fetch `Request` plus spiderweb's query, form,
+ * cookies, META and session. Everything is computed on first use.
+ *
+ * @module
+ */
+
+import { parseCookieHeader } from "../http/cookie.ts";
+import { BadRequest } from "../http/errors.ts";
+import type { MediaFile } from "./media_file.ts";
+import { FileDict, QueryDict } from "../http/multi_dict.ts";
+import type { SpiderwebRouter } from "../router.ts";
+
+/** The matched route as views and middleware see it. */
+export interface RouteInfo {
+  /** The registered path, e.g. `/user/<int:id>`. */
+  readonly path: string;
+  /** The route's name, if any. */
+  readonly name?: string;
+  /** The methods the route accepts. */
+  readonly allowed_methods: readonly string[];
+  /** True when CSRF checks are skipped. */
+  readonly csrf_exempt: boolean;
+  /** The Standard Schema that validates the body, if any. */
+  readonly schema?: unknown;
+  /** The Standard Schema that validates the query string, if any. */
+  readonly query_schema?: unknown;
+}
+
+/** The session operations the sessions middleware attaches to a request. */
+export interface SessionControl {
+  /** Issues a new key, keeping the data; the old key dies. */
+  cycleKey(): void;
+  /** Deletes the session and clears its data. */
+  flush(): Promise<void>;
+  /** A CSRF token bound to the session, creating the session if needed. */
+  csrfToken?(): Promise<string>;
+}
+
+/** The server-side facts a request needs. */
+export interface RequestContext {
+  /** The router handling the request. */
+  readonly server: SpiderwebRouter;
+  /** Trust `X-Forwarded-*` headers. */
+  readonly trustForwarded: boolean;
+  /** The peer's address, from the runtime. */
+  readonly remoteAddress?: string;
+  /** The initial `request.user`. */
+  readonly user?: unknown;
+}
+
+/**
+ * A request as views see it.
+ *
+ * @example Reading a request in a view
+ * ```ts
+ * import { SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter();
+ * app.route("/hi", (request) => ({ name: request.GET.get("name") }));
+ * const response = await app.fetch(new Request("http://localhost/hi?name=Ann"));
+ * console.assert((await response.json()).name === "Ann");
+ * ```
+ */
+export class SpiderwebRequest {
+  /** The standard Fetch request underneath. */
+  readonly raw: Request;
+  /** The method, upper-case. */
+  readonly method: string;
+  /** The percent-decoded path. */
+  readonly path: string;
+  /** The path as sent, still percent-encoded. */
+  readonly rawPath: string;
+  /** The query string without `?`. */
+  readonly queryString: string;
+  /** The router handling the request; `server.extra_data` holds extra options. */
+  readonly server: SpiderwebRouter;
+  /** The view that actually runs (an error view included). */
+  handler: unknown;
+  /** The route that matched, if any. */
+  route: RouteInfo | undefined;
+  /** The exception an error view is answering. */
+  error: unknown;
+  /** The session data; `{}` until the sessions middleware loads it. */
+  SESSION: Record<string, unknown> = {};
+  /** The output of the route's schema (validation middleware). */
+  validated_data: unknown;
+  /** The output of the route's query schema (validation middleware). */
+  validated_query: unknown;
+  #user: unknown;
+  #userLoader: (() => unknown) | undefined;
+  #post: QueryDict | undefined;
+  #files: FileDict<MediaFile> | undefined;
+  /** Session operations, set by the sessions middleware. */
+  session: SessionControl | undefined;
+
+  readonly #remoteAddress: string | undefined;
+  readonly #trustForwarded: boolean;
+  #bodyBytes: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  #url: URL | undefined;
+  #query: QueryDict | undefined;
+  #cookies: Record<string, string> | undefined;
+  #meta: Record<string, string> | undefined;
+
+  /** Wraps a Fetch request whose path was already split and decoded. */
+  constructor(
+    raw: Request,
+    parts: { path: string; rawPath: string; queryString: string },
+    context: RequestContext,
+  ) {
+    this.raw = raw;
+    this.method = raw.method;
+    this.path = parts.path;
+    this.rawPath = parts.rawPath;
+    this.queryString = parts.queryString;
+    this.server = context.server;
+    this.#remoteAddress = context.remoteAddress;
+    this.#trustForwarded = context.trustForwarded;
+    this.#user = context.user;
+  }
+
+  /** The visitor: a `User`, or `AnonymousUser`; loaded on first read. */
+  get user(): unknown {
+    if (this.#userLoader) {
+      const load = this.#userLoader;
+      this.#userLoader = undefined;
+      this.#user = load();
+    }
+    return this.#user;
+  }
+
+  set user(value: unknown) {
+    this.#userLoader = undefined;
+    this.#user = value;
+  }
+
+  /** Sets `user` to what `loader` returns, called on the first read. */
+  setUserLoader(loader: () => unknown): void {
+    this.#userLoader = loader;
+  }
+
+  /** The parsed form fields (POST, PUT, PATCH, DELETE). */
+  get POST(): QueryDict {
+    return this.#post ??= new QueryDict();
+  }
+
+  set POST(value: QueryDict) {
+    this.#post = value;
+  }
+
+  /** The uploaded files by field name. */
+  get FILES(): FileDict<MediaFile> {
+    return this.#files ??= new FileDict();
+  }
+
+  set FILES(value: FileDict<MediaFile>) {
+    this.#files = value;
+  }
+
+  /** The request headers. */
+  get headers(): Headers {
+    return this.raw.headers;
+  }
+
+  /** The full URL. */
+  get url(): URL {
+    return this.#url ??= new URL(this.raw.url, "http://localhost");
+  }
+
+  /** The query string parameters; `get()` returns the last value. */
+  get GET(): QueryDict {
+    return this.#query ??= new QueryDict(this.queryString);
+  }
+
+  /** Alias of `GET`. */
+  get query_params(): QueryDict {
+    return this.GET;
+  }
+
+  /** The cookies, percent-decoded; the last duplicate wins. */
+  get COOKIES(): Record<string, string> {
+    return this.#cookies ??= parseCookieHeader(
+      this.raw.headers.get("cookie") ?? "",
+    );
+  }
+
+  /** The buffered body. */
+  get body(): Uint8Array<ArrayBuffer> {
+    return this.#bodyBytes;
+  }
+
+  /** The body as UTF-8 text. */
+  get content(): string {
+    return new TextDecoder().decode(this.#bodyBytes);
+  }
+
+  /** Stores the buffered body (the router does this before any view runs). */
+  setBody(bytes: Uint8Array<ArrayBuffer>): void {
+    this.#bodyBytes = bytes;
+  }
+
+  /**
+   * The body parsed as JSON.
+   *
+   * @throws BadRequest for an empty or invalid body (a 400)
+   */
+  json(): unknown {
+    try {
+      return JSON.parse(this.content);
+    } catch (error) {
+      throw new BadRequest(`Invalid JSON: ${(error as Error).message}`);
+    }
+  }
+
+  /** The peer's address, or the last `X-Forwarded-For` entry when trusted. */
+  get client_address(): string {
+    if (this.#trustForwarded) {
+      const forwarded = this.raw.headers.get("x-forwarded-for");
+      if (forwarded) {
+        const last = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
+        if (last) return last;
+      }
+    }
+    return this.#remoteAddress ?? "unknown";
+  }
+
+  /** CGI-style request data, as spiderweb's `META`. */
+  get META(): Record<string, string> {
+    return this.#meta ??= this.#buildMeta();
+  }
+
+  #buildMeta(): Record<string, string> {
+    const url = this.url;
+    const meta: Record<string, string> = {
+      REQUEST_METHOD: this.method,
+      PATH_INFO: this.path,
+      QUERY_STRING: this.queryString,
+      SERVER_NAME: url.hostname,
+      SERVER_PORT: url.port || (url.protocol === "https:" ? "443" : "80"),
+      SERVER_PROTOCOL: "HTTP/1.1",
+      REMOTE_ADDR: this.#remoteAddress ?? "unknown",
+      CONTENT_TYPE: this.raw.headers.get("content-type") ?? "",
+      CONTENT_LENGTH: this.raw.headers.get("content-length") ?? "",
+      client_address: this.client_address,
+    };
+    for (const [name, value] of this.raw.headers) {
+      meta[`HTTP_${name.toUpperCase().replaceAll("-", "_")}`] = value;
+    }
+    return meta;
+  }
+
+  /** True for urlencoded and multipart bodies. */
+  isFormRequest(): boolean {
+    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
+    return type.startsWith("application/x-www-form-urlencoded")
+      || type.startsWith("application/x-url-encoded")
+      || type.startsWith("multipart/form-data");
+  }
+
+  /** True over HTTPS (or a trusted `X-Forwarded-Proto: https`). */
+  isSecure(): boolean {
+    if (this.#trustForwarded) {
+      const proto = this.raw.headers.get("x-forwarded-proto");
+      if (proto) return proto.split(",")[0].trim().toLowerCase() === "https";
+    }
+    return this.raw.url.startsWith("https:");
+  }
+
+  /** Issues a new session key keeping the data (login calls this). */
+  cycleSessionKey(): void {
+    this.#requireSession().cycleKey();
+  }
+
+  /** Deletes the session, clears `SESSION` and expires the cookie. */
+  flushSession(): Promise<void> {
+    return this.#requireSession().flush();
+  }
+
+  /** A CSRF token for this visitor's session (needs CSRFMiddleware). */
+  csrfToken(): Promise<string> {
+    const control = this.#requireSession();
+    if (!control.csrfToken) {
+      throw new Error("csrfToken() needs CSRFMiddleware");
+    }
+    return control.csrfToken();
+  }
+
+  #requireSession(): SessionControl {
+    if (!this.session) throw new Error("SessionMiddleware is not enabled");
+    return this.session;
+  }
+}

@@ -1,0 +1,290 @@
+/**
+ * The response classes views return: `HttpResponse`, `JsonResponse` and
+ * `RedirectResponse`. Each renders a standard Fetch `Response`.
+ *
+ * @module
+ */
+
+import { type CookieOptions, serializeCookie } from "../http/cookie.ts";
+import { GeneralException } from "../http/errors.ts";
+import type { SpiderwebRequest } from "./request.ts";
+import type { ResponseParts } from "../runtime/runtime.ts";
+
+/** A response body before it becomes a Fetch `Response`. */
+export type ResponseBody =
+  | string
+  | Uint8Array<ArrayBuffer>
+  | ReadableStream<Uint8Array>;
+
+/** Options shared by every response class, snake_case as in spiderweb. */
+export interface ResponseInit {
+  /** The status; an integer in 200..599, else the response is a 500. */
+  status_code?: number;
+  /** Extra headers; names keep their case and underscores. */
+  headers?: HeadersInit;
+  /** Template context (used by `TemplateResponse` and CSRF). */
+  context?: Record<string, unknown>;
+  /** Arbitrary data attached to the response. */
+  data?: unknown;
+}
+
+/** The options form of `HttpResponse`: the body as an option. */
+export interface HttpResponseInit extends ResponseInit {
+  /** The body: text, bytes, a stream, or nothing. */
+  body?: ResponseBody | null;
+}
+
+const INIT_KEYS = new Set([
+  "body",
+  "status_code",
+  "headers",
+  "context",
+  "data",
+  "location",
+  "filename",
+]);
+
+/** True for a plain object used as an options bag: only known keys. */
+export function isInitObject(value: unknown, required?: string): boolean {
+  if (!value || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  if (proto !== Object.prototype && proto !== null) return false;
+  const keys = Object.keys(value);
+  if (required && !keys.includes(required)) return false;
+  return keys.every((key) => INIT_KEYS.has(key));
+}
+
+let dateSecond = 0;
+let dateText = "";
+
+// One `toUTCString()` per second rather than per response.
+function httpDate(): string {
+  const second = Math.floor(Date.now() / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(second * 1000).toUTCString();
+  }
+  return dateText;
+}
+
+/**
+ * An HTTP response: a body, a status and headers. The defaults are
+ * `content-type: text/html; charset=utf-8`, `server: Spiderweb` and `date`.
+ *
+ * @example Two ways to build a response
+ * ```ts
+ * import { HttpResponse } from "../../mod.ts";
+ * const a = new HttpResponse("Hello", { status_code: 201 });
+ * const b = new HttpResponse({ body: "Hello", status_code: 201 });
+ * console.assert(a.toString() === b.toString());
+ * ```
+ */
+export class HttpResponse {
+  /** The Content-Type a response of this class gets unless one is set. */
+  static contentType: string | null = "text/html; charset=utf-8";
+  /** The body before rendering. */
+  body: ResponseBody | null;
+  /** The HTTP status. */
+  status_code: number;
+  /** The template context. */
+  context: Record<string, unknown>;
+  /** Data attached to the response. */
+  data: unknown;
+  // Headers are built on first access: most responses never touch them, and
+  // a Fetch Headers object is the costliest part of a small response.
+  #headers: Headers | undefined;
+  #init: HeadersInit | undefined;
+
+  /**
+   * Creates a response from a body and options, or from one options object.
+   *
+   * @param body the body, or `{ body, status_code, headers, context }`
+   * @param init the status, headers and context
+   */
+  constructor(
+    body?: ResponseBody | HttpResponseInit | null,
+    init: ResponseInit = {},
+  ) {
+    if (isInitObject(body)) {
+      init = body as HttpResponseInit;
+      body = (body as HttpResponseInit).body;
+    }
+    this.body = (body ?? null) as ResponseBody | null;
+    this.status_code = init.status_code ?? 200;
+    this.#init = init.headers;
+    this.context = init.context ?? {};
+    this.data = init.data;
+  }
+
+  /** The response headers; `content-type` and `server` have defaults. */
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers(this.#init);
+      const type = (this.constructor as typeof HttpResponse).contentType;
+      if (type && !headers.has("content-type")) {
+        headers.set("content-type", type);
+      }
+      if (!headers.has("server")) headers.set("server", "Spiderweb");
+      this.#headers = headers;
+      this.#init = undefined;
+    }
+    return this.#headers;
+  }
+
+  /** The headers to send, with `date`. */
+  fetchHeaders(): Headers | Record<string, string> {
+    if (!this.#headers && this.#init === undefined) {
+      const type = (this.constructor as typeof HttpResponse).contentType;
+      return type
+        ? { "content-type": type, server: "Spiderweb", date: httpDate() }
+        : { server: "Spiderweb", date: httpDate() };
+    }
+    const headers = this.headers;
+    if (!headers.has("date")) headers.set("date", httpDate());
+    return headers;
+  }
+
+  /**
+   * Appends a `Set-Cookie` header.
+   *
+   * @param name an RFC 6265 token (`my_cookie`, `__Host-id`)
+   * @param value any string; percent-encoded
+   * @param options the cookie attributes
+   * @throws GeneralException for an invalid name or attribute
+   */
+  setCookie(
+    name: string,
+    value: string | number | boolean,
+    options: CookieOptions = {},
+  ): void {
+    this.headers.append("set-cookie", serializeCookie(name, value, options));
+  }
+
+  /** Expires the cookie `name` at once. */
+  deleteCookie(
+    name: string,
+    options: Pick<CookieOptions, "path" | "domain"> = {},
+  ): void {
+    this.setCookie(name, "", {
+      expires: new Date(0),
+      max_age: 0,
+      path: options.path ?? "/",
+      domain: options.domain,
+    });
+  }
+
+  /** True for responses whose rendering reads `context` (templates). */
+  get rendersContext(): boolean {
+    return false;
+  }
+
+  /** The body as it will be sent; templates render here. */
+  render(
+    _request?: SpiderwebRequest,
+  ): Promise<ResponseBody | null> | ResponseBody | null {
+    return this.body;
+  }
+
+  /** The body as text, when it is text. */
+  toString(): string {
+    return typeof this.body === "string"
+      ? this.body
+      : this.body instanceof Uint8Array
+      ? new TextDecoder().decode(this.body)
+      : "";
+  }
+}
+
+/** The parts to send; HEAD and null-body statuses get no body. */
+export function toResponseParts(
+  response: HttpResponse,
+  body: ResponseBody | null,
+  method: string,
+): ResponseParts {
+  const status = response.status_code;
+  if (!Number.isInteger(status) || status < 200 || status > 599) {
+    throw new GeneralException(
+      `Invalid status_code ${JSON.stringify(status)}: expected 200..599`,
+    );
+  }
+  const noBody = method === "HEAD" || status === 204 || status === 304;
+  if (noBody && body instanceof ReadableStream) body.cancel().catch(() => {});
+  const headers = response.fetchHeaders();
+  return { status, headers, body: noBody ? null : body };
+}
+
+/**
+ * A JSON response: `application/json` with `JSON.stringify(data)`.
+ *
+ * @example Returning JSON
+ * ```ts
+ * import { JsonResponse } from "../../mod.ts";
+ * const response = new JsonResponse({ ok: true }, { status_code: 201 });
+ * console.assert(response.toString() === '{"ok":true}');
+ * ```
+ */
+export class JsonResponse extends HttpResponse {
+  /** JSON responses are `application/json` unless set otherwise. */
+  static override contentType: string | null = "application/json";
+
+  /**
+   * Creates the response from the data.
+   *
+   * @param data the value to serialize, or `{ data, status_code, headers }`
+   * @param init the status, headers and context
+   */
+  constructor(data?: unknown, init: ResponseInit = {}) {
+    if (arguments.length < 2 && isInitObject(data, "data")) {
+      init = data as ResponseInit;
+      data = init.data;
+    }
+    super(JSON.stringify(data ?? null), { ...init, data });
+  }
+}
+
+const REDIRECT_CODES = new Set([301, 302, 303, 307, 308]);
+
+/** Options of `RedirectResponse`. */
+export interface RedirectInit extends ResponseInit {
+  /** Where to send the visitor. */
+  location?: string;
+}
+
+/**
+ * A redirect: 302 by default; 301, 303, 307 and 308 are honoured.
+ *
+ * @example Redirecting permanently
+ * ```ts
+ * import { RedirectResponse } from "../../mod.ts";
+ * const response = new RedirectResponse("/new", { status_code: 301 });
+ * console.assert(response.headers.get("location") === "/new");
+ * ```
+ */
+export class RedirectResponse extends HttpResponse {
+  /**
+   * Creates the redirect.
+   *
+   * @param location the target, or `{ location, status_code, headers }`
+   * @param init the status and headers
+   * @throws GeneralException for CR, LF or NUL in the location, or a non-redirect status
+   */
+  constructor(location: string | RedirectInit, init: ResponseInit = {}) {
+    if (typeof location !== "string") {
+      init = location;
+      location = location.location ?? "";
+    }
+    if (!location || /[\r\n\0]/.test(location)) {
+      throw new GeneralException(
+        "Invalid redirect location: it must be non-empty, without CR, LF or NUL",
+      );
+    }
+    const status = init.status_code ?? 302;
+    if (!REDIRECT_CODES.has(status)) {
+      throw new GeneralException(
+        `Invalid redirect status_code ${status}: expected 301, 302, 303, 307 or 308`,
+      );
+    }
+    super(null, { ...init, status_code: status });
+    this.headers.set("location", location);
+  }
+}

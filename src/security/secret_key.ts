@@ -1,0 +1,70 @@
+/**
+ * The app's secret: `secret_key` when given, else a key generated once and
+ * kept in the database (so it survives restarts and is shared by every
+ * process on that database), and the sub-keys derived from it with HKDF.
+ *
+ * @module
+ */
+
+import type { SpiderwebRouter } from "../router.ts";
+
+const SCHEMA = `CREATE TABLE IF NOT EXISTS spiderweb_secrets (
+  name TEXT PRIMARY KEY,
+  value TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+)`;
+
+function base64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, "-").replace(/\//g, "_").replace(
+    /=+$/,
+    "",
+  );
+}
+
+/**
+ * The secret key: the option, else the one stored in `spiderweb_secrets`
+ * (created on first need with `INSERT OR IGNORE`, so concurrent processes
+ * agree), with a warning that production should set one.
+ */
+export function appSecret(app: SpiderwebRouter): string {
+  if (app.secret_key) return app.secret_key;
+  const db = app.db;
+  db.exec(SCHEMA);
+  db.prepare(
+    "INSERT OR IGNORE INTO spiderweb_secrets (name, value, created_at) VALUES ('secret_key', ?, ?)",
+  ).run(base64url(crypto.getRandomValues(new Uint8Array(32))), Date.now());
+  const row = db.prepare(
+    "SELECT value FROM spiderweb_secrets WHERE name = 'secret_key'",
+  ).get();
+  app.log.warn(
+    "No secret_key set; using a generated key stored in the database. Set secret_key explicitly in production.",
+  );
+  return String(row?.value);
+}
+
+/** 32 key bytes derived from the app secret with HKDF-SHA256 for `purpose`. */
+export async function deriveKeyBytes(
+  secret: string,
+  purpose: string,
+): Promise<Uint8Array> {
+  const material = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    "HKDF",
+    false,
+    ["deriveBits"],
+  );
+  const bits = await crypto.subtle.deriveBits(
+    {
+      name: "HKDF",
+      hash: "SHA-256",
+      salt: new TextEncoder().encode("spiderweb"),
+      info: new TextEncoder().encode(purpose),
+    },
+    material,
+    256,
+  );
+  return new Uint8Array(bits);
+}

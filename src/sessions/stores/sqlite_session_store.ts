@@ -1,0 +1,244 @@
+/**
+ * The default session store: the `spiderweb_sessions` table in the app's
+ * SQLite database. Writes run in `BEGIN IMMEDIATE` transactions, so several
+ * processes sharing one file neither lose updates nor hit "database is locked".
+ *
+ * @module
+ */
+
+import type { Database, SqlValue } from "../../runtime/runtime.ts";
+import {
+  applyChanges,
+  joinSession,
+  parseSessionData,
+  type SessionChanges,
+  type SessionMeta,
+  type SessionRecord,
+  type SessionStore,
+} from "../session_store.ts";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS spiderweb_sessions (
+  session_key_hash TEXT PRIMARY KEY,
+  user_id TEXT NULL,
+  session_data TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  last_active INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS spiderweb_sessions_user_id
+  ON spiderweb_sessions (user_id);
+CREATE INDEX IF NOT EXISTS spiderweb_sessions_expires_at
+  ON spiderweb_sessions (expires_at);
+`;
+
+const BATCH = 500;
+// More changed keys than this take the read-modify-write path, which keeps
+// the number of distinct cached statements small.
+const MAX_PATHS = 8;
+
+/** Options of `SqliteSessionStore`. */
+export interface SqliteSessionStoreOptions {
+  /** The database, or a function opening it on first use (`() => app.db`). */
+  db: Database | (() => Database);
+}
+
+/**
+ * Sessions in SQLite.
+ *
+ * @example A store on an in-memory database
+ * ```ts
+ * import { SpiderwebRouter, SqliteSessionStore } from "../../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:" });
+ * const store = new SqliteSessionStore({ db: () => app.db });
+ * console.assert(await store.clearExpired(Date.now()) === 0);
+ * ```
+ */
+export class SqliteSessionStore implements SessionStore {
+  readonly #open: () => Database;
+  #db: Database | undefined;
+
+  /** Creates the store; the table is created on first use. */
+  constructor(options: SqliteSessionStoreOptions) {
+    const db = options.db;
+    this.#open = typeof db === "function" ? db : () => db;
+  }
+
+  #database(): Database {
+    const db = this.#open();
+    if (db !== this.#db) {
+      db.exec(SCHEMA);
+      this.#db = db;
+    }
+    return db;
+  }
+
+  /** The live session for a key hash. */
+  load(keyHash: string, now: number): Promise<SessionRecord | undefined> {
+    const row = this.#database().prepare(
+      "SELECT user_id, session_data, created_at, last_active, expires_at FROM spiderweb_sessions WHERE session_key_hash = ? AND expires_at > ?",
+    ).get(keyHash, now);
+    if (!row) return Promise.resolve(undefined);
+    return Promise.resolve({
+      data: parseSessionData(row.session_data),
+      userId: row.user_id === null ? null : String(row.user_id),
+      createdAt: Number(row.created_at),
+      lastActive: Number(row.last_active),
+      expiresAt: Number(row.expires_at),
+    });
+  }
+
+  /** Inserts a new session. */
+  create(
+    keyHash: string,
+    data: ReadonlyMap<string, string>,
+    meta: SessionMeta & { createdAt: number },
+  ): Promise<void> {
+    this.#database().prepare(
+      "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+    ).run(
+      keyHash,
+      meta.userId,
+      joinSession(data),
+      meta.createdAt,
+      meta.lastActive,
+      meta.expiresAt,
+    );
+    return Promise.resolve();
+  }
+
+  #read(db: Database, keyHash: string): Record<string, unknown> | undefined {
+    const row = db.prepare(
+      "SELECT session_data FROM spiderweb_sessions WHERE session_key_hash = ?",
+    ).get(keyHash);
+    if (!row) return undefined;
+    return parseSessionData(row.session_data) ?? {};
+  }
+
+  /**
+   * Applies only the changed keys, atomically: one UPDATE with `json_set` and
+   * `json_remove` (a single statement needs no explicit transaction), or a
+   * re-read inside `BEGIN IMMEDIATE` for keys a JSON path cannot name.
+   */
+  merge(
+    keyHash: string,
+    changes: SessionChanges,
+    update: Partial<SessionMeta>,
+  ): Promise<boolean> {
+    // Unchanged owner and expiry are not written: the indexes on them stay
+    // untouched on most writes.
+    let columns = "";
+    const values: SqlValue[] = [];
+    if (update.userId !== undefined) {
+      columns += ", user_id = ?";
+      values.push(update.userId);
+    }
+    if (update.lastActive !== undefined && update.expiresAt !== undefined) {
+      columns += ", last_active = ?, expires_at = ?";
+      values.push(update.lastActive, update.expiresAt);
+    }
+    const keys = [...changes.set.keys(), ...changes.remove];
+    if (
+      changes.set.size <= MAX_PATHS && changes.remove.length <= MAX_PATHS
+      && keys.every((key) => !/["\\]/.test(key))
+    ) {
+      const params: SqlValue[] = [];
+      let expression = "session_data";
+      if (changes.set.size) {
+        expression = `json_set(${expression}${
+          ", ?, json(?)".repeat(changes.set.size)
+        })`;
+        for (const [key, json] of changes.set) params.push(`$."${key}"`, json);
+      }
+      if (changes.remove.length) {
+        expression = `json_remove(${expression}${
+          ", ?".repeat(changes.remove.length)
+        })`;
+        for (const key of changes.remove) params.push(`$."${key}"`);
+      }
+      const { changes: updated } = this.#database().prepare(
+        `UPDATE spiderweb_sessions SET session_data = ${expression}${columns} WHERE session_key_hash = ?`,
+      ).run(...params, ...values, keyHash);
+      return Promise.resolve(updated > 0);
+    }
+    const db = this.#database();
+    return Promise.resolve(db.transaction(() => {
+      const stored = this.#read(db, keyHash);
+      if (!stored) return false;
+      db.prepare(
+        `UPDATE spiderweb_sessions SET session_data = ?${columns} WHERE session_key_hash = ?`,
+      ).run(JSON.stringify(applyChanges(stored, changes)), ...values, keyHash);
+      return true;
+    }));
+  }
+
+  /** Moves the expiry. */
+  touch(
+    keyHash: string,
+    lastActive: number,
+    expiresAt: number,
+  ): Promise<boolean> {
+    const { changes } = this.#database().prepare(
+      "UPDATE spiderweb_sessions SET last_active = ?, expires_at = ? WHERE session_key_hash = ?",
+    ).run(lastActive, expiresAt, keyHash);
+    return Promise.resolve(changes > 0);
+  }
+
+  /** Replaces the old key's row by the new key's, in one transaction. */
+  rotate(
+    oldHash: string,
+    newHash: string,
+    changes: SessionChanges,
+    meta: SessionMeta & { createdAt: number },
+  ): Promise<void> {
+    const db = this.#database();
+    db.transaction(() => {
+      const stored = this.#read(db, oldHash) ?? {};
+      db.prepare("DELETE FROM spiderweb_sessions WHERE session_key_hash = ?")
+        .run(oldHash);
+      db.prepare(
+        "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(
+        newHash,
+        meta.userId,
+        JSON.stringify(applyChanges(stored, changes)),
+        meta.createdAt,
+        meta.lastActive,
+        meta.expiresAt,
+      );
+    });
+    return Promise.resolve();
+  }
+
+  /** Deletes a session. */
+  destroy(keyHash: string): Promise<void> {
+    this.#database().prepare(
+      "DELETE FROM spiderweb_sessions WHERE session_key_hash = ?",
+    ).run(keyHash);
+    return Promise.resolve();
+  }
+
+  /** Deletes expired sessions in batches, yielding between them. */
+  async clearExpired(now: number): Promise<number> {
+    const db = this.#database();
+    const statement = db.prepare(
+      "DELETE FROM spiderweb_sessions WHERE rowid IN (SELECT rowid FROM spiderweb_sessions WHERE expires_at <= ? LIMIT ?)",
+    );
+    let total = 0;
+    while (true) {
+      const { changes } = statement.run(now, BATCH);
+      total += changes;
+      if (changes < BATCH) return total;
+      // Let requests waiting on the event loop run between batches.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+  }
+
+  /** Deletes every session of a user. */
+  revokeUser(userId: string): Promise<number> {
+    const { changes } = this.#database().prepare(
+      "DELETE FROM spiderweb_sessions WHERE user_id = ?",
+    ).run(userId);
+    return Promise.resolve(changes);
+  }
+}

@@ -1,0 +1,184 @@
+/**
+ * `TestClient`: calls `app.fetch` in-process with a cookie jar, like a
+ * browser that honours `Set-Cookie` (Path, Max-Age, Expires, deletion).
+ *
+ * @module
+ */
+
+import type { SpiderwebRouter } from "../router.ts";
+
+interface JarCookie {
+  value: string;
+  path: string;
+  expires: number | null;
+}
+
+/** Request options of `TestClient`; a plain object `json` is sent as JSON. */
+export interface TestRequestInit extends RequestInit {
+  /** Sent as a JSON body with `content-type: application/json`. */
+  json?: unknown;
+  /** Sent as an urlencoded form. */
+  form?: Record<string, string>;
+}
+
+/** Options of `TestClient`. */
+export interface TestClientOptions {
+  /** The origin requests go to. @default "http://localhost" */
+  baseUrl?: string;
+}
+
+// RFC 6265 §5.1.4: "/a" matches "/a", "/a/" and "/a/b", not "/ab".
+function pathMatches(requestPath: string, cookiePath: string): boolean {
+  if (requestPath === cookiePath) return true;
+  if (!requestPath.startsWith(cookiePath)) return false;
+  return cookiePath.endsWith("/") || requestPath[cookiePath.length] === "/";
+}
+
+/**
+ * An in-process client for tests: no socket, real cookies.
+ *
+ * @example Following a session across requests
+ * ```ts
+ * import { SessionMiddleware, SpiderwebRouter, TestClient } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware] });
+ * app.route("/", (request) => {
+ *   request.SESSION.n = Number(request.SESSION.n ?? 0) + 1;
+ *   return { n: request.SESSION.n };
+ * });
+ * const client = new TestClient(app);
+ * await client.get("/");
+ * const second = await client.get("/");
+ * console.assert((await second.json()).n === 2);
+ * await app.close();
+ * ```
+ */
+export class TestClient {
+  /** The app under test. */
+  readonly app: SpiderwebRouter;
+  /** The origin requests go to. */
+  readonly baseUrl: string;
+  readonly #jar = new Map<string, JarCookie>();
+
+  /** Creates a client with an empty cookie jar. */
+  constructor(app: SpiderwebRouter, options: TestClientOptions = {}) {
+    this.app = app;
+    this.baseUrl = options.baseUrl ?? "http://localhost";
+  }
+
+  /** The cookies the jar would send to `path`, by name. */
+  cookies(path = "/"): Record<string, string> {
+    const now = Date.now();
+    const result: Record<string, string> = {};
+    for (const [name, cookie] of this.#jar) {
+      if (cookie.expires !== null && cookie.expires <= now) {
+        this.#jar.delete(name);
+      } else if (pathMatches(path, cookie.path)) {
+        result[name] = cookie.value;
+      }
+    }
+    return result;
+  }
+
+  /** Sets a cookie in the jar by hand. */
+  setCookie(name: string, value: string, path = "/"): void {
+    this.#jar.set(name, { value, path, expires: null });
+  }
+
+  /** Empties the jar. */
+  clearCookies(): void {
+    this.#jar.clear();
+  }
+
+  /** Sends a request with the jar's cookies and stores the answer's. */
+  async request(
+    method: string,
+    path: string,
+    init: TestRequestInit = {},
+  ): Promise<Response> {
+    const url = new URL(path, this.baseUrl);
+    const headers = new Headers(init.headers);
+    let body = init.body;
+    if (init.json !== undefined) {
+      body = JSON.stringify(init.json);
+      headers.set("content-type", "application/json");
+    } else if (init.form) {
+      body = new URLSearchParams(init.form).toString();
+      headers.set("content-type", "application/x-www-form-urlencoded");
+    }
+    const jar = Object.entries(this.cookies(url.pathname));
+    if (jar.length && !headers.has("cookie")) {
+      headers.set("cookie", jar.map(([k, v]) => `${k}=${v}`).join("; "));
+    }
+    const response = await this.app.fetch(
+      new Request(url, { ...init, method, headers, body }),
+      { remoteAddress: "127.0.0.1" },
+    );
+    this.#store(response, url.pathname);
+    return response;
+  }
+
+  #store(response: Response, requestPath: string): void {
+    for (const header of response.headers.getSetCookie()) {
+      const [pair, ...attributes] = header.split(";");
+      const eq = pair.indexOf("=");
+      if (eq < 1) continue;
+      const name = pair.slice(0, eq).trim();
+      const value = pair.slice(eq + 1).trim();
+      const defaultPath = requestPath.slice(0, requestPath.lastIndexOf("/"))
+        || "/";
+      const cookie: JarCookie = { value, path: defaultPath, expires: null };
+      let maxAge: number | null = null;
+      for (const attribute of attributes) {
+        const [key, ...rest] = attribute.trim().split("=");
+        const attrValue = rest.join("=");
+        switch (key.toLowerCase()) {
+          case "path":
+            cookie.path = attrValue || "/";
+            break;
+          case "max-age":
+            maxAge = Number(attrValue);
+            break;
+          case "expires":
+            cookie.expires = Date.parse(attrValue);
+            break;
+        }
+      }
+      // RFC 6265 §5.3: Max-Age wins over Expires.
+      if (maxAge !== null) cookie.expires = Date.now() + maxAge * 1000;
+      if (cookie.expires !== null && cookie.expires <= Date.now()) {
+        this.#jar.delete(name);
+      } else {
+        this.#jar.set(name, cookie);
+      }
+    }
+  }
+
+  /** GET `path`. */
+  get(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("GET", path, init);
+  }
+  /** POST `path`. */
+  post(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("POST", path, init);
+  }
+  /** PUT `path`. */
+  put(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("PUT", path, init);
+  }
+  /** PATCH `path`. */
+  patch(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("PATCH", path, init);
+  }
+  /** DELETE `path`. */
+  delete(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("DELETE", path, init);
+  }
+  /** HEAD `path`. */
+  head(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("HEAD", path, init);
+  }
+  /** OPTIONS `path`. */
+  options(path: string, init?: TestRequestInit): Promise<Response> {
+    return this.request("OPTIONS", path, init);
+  }
+}
