@@ -19,7 +19,8 @@
  */
 
 export { SpiderwebRouter } from "./src/router.ts";
-export type { SessionMaintenance } from "./src/router.ts";
+export type { Command } from "./src/router.ts";
+export type { App } from "./src/core/app.ts";
 export type {
   LifecycleHook,
   RouteSpec,
@@ -36,7 +37,11 @@ export type {
   RouteRegistrar,
   ViewFor,
 } from "./src/core/route_options.ts";
-export type { Route, RouteMatch } from "./src/routing/route_table.ts";
+export type {
+  Route,
+  RouteInfo,
+  RouteMatch,
+} from "./src/routing/route_table.ts";
 export type { HostPattern } from "./src/http/allowed_hosts.ts";
 export { RouteGroup } from "./src/core/route_group.ts";
 export type {
@@ -54,11 +59,7 @@ export type {
 export { View } from "./src/core/view.ts";
 export type { ViewFunction, ViewResult } from "./src/core/view.ts";
 export { SpiderwebRequest } from "./src/core/request.ts";
-export type {
-  RequestContext,
-  RouteInfo,
-  SessionControl,
-} from "./src/core/request.ts";
+export type { SessionControl } from "./src/core/request.ts";
 export { FileDict, QueryDict } from "./src/http/multi_dict.ts";
 export {
   HttpResponse,

@@ -6,7 +6,8 @@
  * @module
  */
 
-import { AUTH_USER_KEY } from "../sessions/session_middleware.ts";
+import { sessionOf, sessionStoreOf } from "../sessions/session_middleware.ts";
+import { AUTH_USER_KEY } from "./session_user.ts";
 import { checkPassword, PBKDF2_ITERATIONS } from "./password.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import { ANONYMOUS_USER, getUserByUsername, type User } from "./user.ts";
@@ -76,6 +77,7 @@ export async function login(
   }
   request.cycleSessionKey();
   request.SESSION[AUTH_USER_KEY] = String(user.id);
+  sessionOf(request)?.setUserId(String(user.id));
   request.user = user;
   user.last_login = new Date().toISOString();
   user.save();
@@ -90,9 +92,10 @@ export async function logout(request: SpiderwebRequest): Promise<void> {
 /** Ends every session of the logged-in user (all devices), then logs out. */
 export async function logoutAll(request: SpiderwebRequest): Promise<number> {
   const userId = request.SESSION[AUTH_USER_KEY];
-  const count = userId === undefined
+  const store = sessionStoreOf(request.server);
+  const count = userId === undefined || !store
     ? 0
-    : await request.server.revokeUserSessions(String(userId));
+    : await store.revokeUser(String(userId));
   await logout(request);
   return count;
 }

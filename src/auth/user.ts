@@ -13,7 +13,7 @@ import {
   makeUnusablePassword,
 } from "./password.ts";
 import type { Database, Row } from "../runtime/runtime.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS spiderweb_users (
@@ -45,7 +45,7 @@ CREATE TABLE IF NOT EXISTS spiderweb_user_permissions (
 const ready = new WeakSet<Database>();
 
 /** The app's database with the user tables created (once). */
-export function userDatabase(app: SpiderwebRouter): Database {
+export function userDatabase(app: App): Database {
   const db = app.db;
   if (!ready.has(db)) {
     db.exec(SCHEMA);
@@ -168,10 +168,10 @@ export class User implements UserFields {
   readonly is_anonymous: boolean = false;
   /** Always true. */
   readonly is_authenticated: boolean = true;
-  readonly #app: SpiderwebRouter;
+  readonly #app: App;
 
   /** Wraps a row; use `createUser`, `getUser` or `getUserByUsername`. */
-  constructor(app: SpiderwebRouter, fields: UserFields) {
+  constructor(app: App, fields: UserFields) {
     this.#app = app;
     this.id = fields.id;
     this.password = fields.password;
@@ -270,7 +270,7 @@ export class User implements UserFields {
   }
 }
 
-function fromRow(app: SpiderwebRouter, row: Row): User {
+function fromRow(app: App, row: Row): User {
   return new User(app, {
     id: Number(row.id),
     password: String(row.password),
@@ -310,7 +310,7 @@ export interface NewUser {
  * @throws Error for an empty, over-long or taken username
  */
 export async function createUser(
-  app: SpiderwebRouter,
+  app: App,
   fields: NewUser,
 ): Promise<User> {
   const username = String(fields.username ?? "");
@@ -341,7 +341,7 @@ export async function createUser(
 
 /** The user with this id, or null. */
 export function getUser(
-  app: SpiderwebRouter,
+  app: App,
   id: number | string,
 ): User | null {
   const row = userDatabase(app).prepare(
@@ -352,7 +352,7 @@ export function getUser(
 
 /** The user with this username, or null. */
 export function getUserByUsername(
-  app: SpiderwebRouter,
+  app: App,
   username: string,
 ): User | null {
   const row = userDatabase(app).prepare(

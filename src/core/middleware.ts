@@ -7,7 +7,7 @@
 
 import type { SpiderwebRequest } from "./request.ts";
 import type { HttpResponse, ResponseBody } from "./response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "./app.ts";
 
 /** A value or a promise of it: every hook may be sync or async. */
 export type MaybePromise<T> = T | Promise<T>;
@@ -28,11 +28,11 @@ export type MaybePromise<T> = T | Promise<T>;
  * ```
  */
 export class ServerCheck {
-  /** The router being checked. */
-  readonly server: SpiderwebRouter;
+  /** The app being checked. */
+  readonly server: App;
 
-  /** Creates the check for a router. */
-  constructor(server: SpiderwebRouter) {
+  /** Creates the check for an app. */
+  constructor(server: App) {
     this.server = server;
   }
 
@@ -43,7 +43,7 @@ export class ServerCheck {
 }
 
 /** A `ServerCheck` subclass. */
-export type ServerCheckClass = new(server: SpiderwebRouter) => ServerCheck;
+export type ServerCheckClass = new(server: App) => ServerCheck;
 
 /**
  * The base class of middleware. Every hook is optional and may be async.
@@ -68,11 +68,11 @@ export type ServerCheckClass = new(server: SpiderwebRouter) => ServerCheck;
 export class SpiderwebMiddleware {
   /** Startup checks run when the router is constructed. */
   static checks: ServerCheckClass[] = [];
-  /** The router this middleware belongs to. */
-  readonly server: SpiderwebRouter;
+  /** The app this middleware belongs to. */
+  readonly server: App;
 
-  /** Creates the middleware for a router. */
-  constructor(server: SpiderwebRouter) {
+  /** Creates the middleware for an app. */
+  constructor(server: App) {
     this.server = server;
   }
 
@@ -103,7 +103,7 @@ export class SpiderwebMiddleware {
 
 /** A `SpiderwebMiddleware` subclass. */
 export type MiddlewareClass =
-  & (new(server: SpiderwebRouter) => SpiderwebMiddleware)
+  & (new(server: App) => SpiderwebMiddleware)
   & {
     checks?: ServerCheckClass[];
   };

@@ -9,44 +9,43 @@ import { parseCookieHeader } from "../http/cookie.ts";
 import { BadRequest } from "../http/errors.ts";
 import type { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { RouteInfo } from "../routing/route_table.ts";
+import type { App } from "./app.ts";
 
-/** The matched route as views and middleware see it. */
-export interface RouteInfo {
-  /** The registered path, e.g. `/user/<int:id>`. */
-  readonly path: string;
-  /** The route's name, if any. */
-  readonly name?: string;
-  /** The methods the route accepts. */
-  readonly allowed_methods: readonly string[];
-  /** True when CSRF checks are skipped. */
-  readonly csrf_exempt: boolean;
-  /** The Standard Schema that validates the body, if any. */
-  readonly schema?: unknown;
-  /** The Standard Schema that validates the query string, if any. */
-  readonly query_schema?: unknown;
+/**
+ * What the sessions middleware puts on `request.session`. The sessions
+ * feature adds its own methods to this interface by declaration merging.
+ */
+export interface SessionControl {
+  /** Issues a new key at the end of the request, keeping the data. */
+  cycleKey(): void;
+  /**
+   * Ends the session now: the data is empty at once and the key is dead for
+   * the rest of the request; the store forgets it before the response goes.
+   */
+  flush(): Promise<void>;
 }
 
-/** The session operations the sessions middleware attaches to a request. */
-export interface SessionControl {
-  /** Issues a new key, keeping the data; the old key dies. */
-  cycleKey(): void;
-  /** Deletes the session and clears its data. */
-  flush(): Promise<void>;
-  /** A CSRF token bound to the session, creating the session if needed. */
-  csrfToken?(): Promise<string>;
+/** A middleware that mints CSRF tokens for `request.csrfToken()`. */
+export interface CsrfTokenSource {
+  /** A token for the request's session, creating the session if needed. */
+  csrfTokenFor(request: SpiderwebRequest): Promise<string>;
+}
+
+function isCsrfTokenSource(value: object): value is CsrfTokenSource {
+  return typeof (value as Partial<CsrfTokenSource>).csrfTokenFor === "function";
 }
 
 /** The server-side facts a request needs. */
 export interface RequestContext {
-  /** The router handling the request. */
-  readonly server: SpiderwebRouter;
+  /** The app handling the request. */
+  readonly server: App;
   /** Trust `X-Forwarded-*` headers. */
   readonly trustForwarded: boolean;
   /** The peer's address, from the runtime. */
   readonly remoteAddress?: string;
-  /** The initial `request.user`. */
-  readonly user?: unknown;
+  /** Computes `request.user` on its first read. */
+  readonly loadUser?: (request: SpiderwebRequest) => unknown;
 }
 
 /**
@@ -72,8 +71,8 @@ export class SpiderwebRequest {
   readonly rawPath: string;
   /** The query string without `?`. */
   readonly queryString: string;
-  /** The router handling the request; `server.extra_data` holds extra options. */
-  readonly server: SpiderwebRouter;
+  /** The app handling the request; `server.extra_data` holds extra options. */
+  readonly server: App;
   /** The view that actually runs (an error view included). */
   handler: unknown;
   /** The route that matched, if any. */
@@ -87,7 +86,7 @@ export class SpiderwebRequest {
   /** The output of the route's query schema (validation middleware). */
   validated_query: unknown;
   #user: unknown;
-  #userLoader: (() => unknown) | undefined;
+  #userLoader: ((request: SpiderwebRequest) => unknown) | undefined;
   #post: QueryDict | undefined;
   #files: FileDict<MediaFile> | undefined;
   /** Session operations, set by the sessions middleware. */
@@ -115,7 +114,7 @@ export class SpiderwebRequest {
     this.server = context.server;
     this.#remoteAddress = context.remoteAddress;
     this.#trustForwarded = context.trustForwarded;
-    this.#user = context.user;
+    this.#userLoader = context.loadUser;
   }
 
   /** The visitor: a `User`, or `AnonymousUser`; loaded on first read. */
@@ -123,7 +122,7 @@ export class SpiderwebRequest {
     if (this.#userLoader) {
       const load = this.#userLoader;
       this.#userLoader = undefined;
-      this.#user = load();
+      this.#user = load(this);
     }
     return this.#user;
   }
@@ -131,11 +130,6 @@ export class SpiderwebRequest {
   set user(value: unknown) {
     this.#userLoader = undefined;
     this.#user = value;
-  }
-
-  /** Sets `user` to what `loader` returns, called on the first read. */
-  setUserLoader(loader: () => unknown): void {
-    this.#userLoader = loader;
   }
 
   /** The parsed form fields (POST, PUT, PATCH, DELETE). */
@@ -265,23 +259,38 @@ export class SpiderwebRequest {
     return this.raw.url.startsWith("https:");
   }
 
-  /** Issues a new session key keeping the data (login calls this). */
+  /**
+   * Issues a new session key at the end of the request, keeping the data
+   * (login calls this). The old key dies before the response is sent.
+   *
+   * @throws Error when SessionMiddleware is not enabled
+   */
   cycleSessionKey(): void {
     this.#requireSession().cycleKey();
   }
 
-  /** Deletes the session, clears `SESSION` and expires the cookie. */
+  /**
+   * Ends the session: `SESSION` is empty at once, and the stored session is
+   * deleted and the cookie cleared before the response is sent. Awaiting it
+   * is optional.
+   *
+   * @returns a promise that is already settled
+   * @throws Error when SessionMiddleware is not enabled
+   */
   flushSession(): Promise<void> {
     return this.#requireSession().flush();
   }
 
-  /** A CSRF token for this visitor's session (needs CSRFMiddleware). */
+  /**
+   * A CSRF token for this visitor's session (needs CSRFMiddleware).
+   *
+   * @returns the token, to send back in a form field or header
+   * @throws Error when CSRFMiddleware is not enabled
+   */
   csrfToken(): Promise<string> {
-    const control = this.#requireSession();
-    if (!control.csrfToken) {
-      throw new Error("csrfToken() needs CSRFMiddleware");
-    }
-    return control.csrfToken();
+    const source = this.server.middleware.find(isCsrfTokenSource);
+    if (!source) throw new Error("csrfToken() needs CSRFMiddleware");
+    return source.csrfTokenFor(this);
   }
 
   #requireSession(): SessionControl {

@@ -160,16 +160,25 @@ export class HttpResponse {
     this.headers.append("set-cookie", serializeCookie(name, value, options));
   }
 
-  /** Expires the cookie `name` at once. */
+  /**
+   * Expires a cookie. The attributes repeat those the cookie was set with
+   * (browsers match on name, path and domain; `__Host-` and `__Secure-`
+   * names need Secure, which is added for them).
+   *
+   * @param name the cookie's name
+   * @param options the attributes it was set with
+   */
   deleteCookie(
     name: string,
-    options: Pick<CookieOptions, "path" | "domain"> = {},
+    options: Omit<CookieOptions, "max_age" | "expires"> = {},
   ): void {
+    const prefixed = name.startsWith("__Host-") || name.startsWith("__Secure-");
     this.setCookie(name, "", {
+      ...options,
       expires: new Date(0),
       max_age: 0,
       path: options.path ?? "/",
-      domain: options.domain,
+      secure: options.secure || prefixed,
     });
   }
 

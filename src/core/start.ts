@@ -7,8 +7,24 @@
 
 import { ConfigError } from "../http/errors.ts";
 import { runtime } from "../runtime/load.ts";
-import type { WorkerProcess } from "../runtime/runtime.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { PartsHandler, WorkerProcess } from "../runtime/runtime.ts";
+import type { Logger } from "./logger.ts";
+
+/** What `startServer` needs from an app. */
+export interface Servable {
+  /** The default address to bind. */
+  readonly hostname: string;
+  /** The default port to bind. */
+  readonly port: number;
+  /** Where the banner and shutdown lines go. */
+  readonly log: Logger;
+  /** Answers one request with response parts. */
+  readonly respond: PartsHandler;
+  /** Runs the `on_startup` hooks once. */
+  runStartup(): Promise<void>;
+  /** Runs `on_shutdown` and releases what the app holds. */
+  close(): Promise<void>;
+}
 
 /** Options of `app.start()`. */
 export interface StartOptions {
@@ -39,9 +55,16 @@ export interface RunningServer {
   readonly finished: Promise<void>;
 }
 
-/** Serves `app` until `stop()` or a shutdown signal. */
+/**
+ * Serves `app` until `stop()` or a shutdown signal.
+ *
+ * @param app what to serve
+ * @param options address, port, signals and workers
+ * @returns the running server
+ * @throws ConfigError for a bad worker count, or workers on port 0
+ */
 export async function startServer(
-  app: SpiderwebRouter,
+  app: Servable,
   options: StartOptions,
 ): Promise<RunningServer> {
   const workers = options.workers ?? 1;
@@ -54,7 +77,7 @@ export async function startServer(
   await app.runStartup();
   const hostname = options.addr ?? app.hostname;
   const server = await runtime.serve(
-    (request, info) => app.respond(request, info),
+    app.respond,
     {
       hostname,
       port: options.port ?? app.port,
@@ -86,7 +109,7 @@ export async function startServer(
 
 // The supervising process: it serves nothing itself.
 function supervise(
-  app: SpiderwebRouter,
+  app: Servable,
   count: number,
   options: StartOptions,
 ): Promise<RunningServer> {

@@ -11,7 +11,7 @@ import { realpath } from "node:fs/promises";
 import { resolve, sep } from "node:path";
 import { ConfigError, NotFound } from "../http/errors.ts";
 import { FileResponse } from "./file_response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { AppBase } from "../core/app_base.ts";
 import type { ViewFunction } from "../core/view.ts";
 
 // SQLite files are never served, even from inside a static folder.
@@ -65,7 +65,7 @@ function asList(value: unknown): string[] {
 }
 
 /** Adds the static and media routes the options ask for (debug only). */
-export function registerFileRoutes(app: SpiderwebRouter): void {
+export function registerFileRoutes(app: AppBase): void {
   const options = app.options;
   const staticDirs = asList(options.staticfiles_dirs).map((d) => resolve(d));
   const mediaDir = options.media_dir

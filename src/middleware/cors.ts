@@ -8,7 +8,7 @@
 import { ConfigError } from "../http/errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import { HttpResponse } from "../core/response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 import { sameOrigin } from "../http/trusted_origins.ts";
 
@@ -57,7 +57,7 @@ export const DEFAULT_CORS_METHODS: readonly string[] = [
 ];
 
 /** Reads the CORS settings from the router's options, with defaults. */
-export function corsSettings(server: SpiderwebRouter): CorsSettings {
+export function corsSettings(server: App): CorsSettings {
   const o = server.options as Partial<CorsSettings>;
   return {
     cors_allowed_origins: o.cors_allowed_origins ?? [],
@@ -132,7 +132,7 @@ export class CorsMiddleware extends SpiderwebMiddleware {
   readonly #regexes: RegExp[];
 
   /** Creates the middleware for a router. */
-  constructor(server: SpiderwebRouter) {
+  constructor(server: App) {
     super(server);
     this.settings = corsSettings(server);
     this.#urls = startAnchored(this.settings.cors_urls_regex);

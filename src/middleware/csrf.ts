@@ -10,7 +10,7 @@ import { Buffer } from "node:buffer";
 import { ConfigError, CSRFError } from "../http/errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 import {
   createHmac,
   createSecretKey,
@@ -26,11 +26,8 @@ import {
   sameOrigin,
 } from "../http/trusted_origins.ts";
 import {
-  liveSessionKey,
-  markSessionNeeded,
-  sessionKeyForResponse,
-  sessionKeyForToken,
   SessionMiddleware,
+  sessionOf,
 } from "../sessions/session_middleware.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
@@ -161,7 +158,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   #key: Promise<KeyObject> | undefined;
 
   /** Creates the middleware for a router. */
-  constructor(server: SpiderwebRouter) {
+  constructor(server: App) {
     super(server);
     this.maxAge = Number(server.options.csrf_max_age ?? 3600);
     const entries = server.options.csrf_trusted_origins as OriginPattern[];
@@ -229,9 +226,6 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
 
   /** Checks unsafe methods; offers `request.csrfToken()`. */
   override async processRequest(request: SpiderwebRequest): Promise<void> {
-    if (request.session) {
-      request.session.csrfToken = () => this.#issue(request);
-    }
     if (!UNSAFE.has(request.method) || this.#isExempt(request)) return;
     const origin = request.headers.get("origin");
     if (origin !== null && this.#trusted(origin)) return;
@@ -243,19 +237,27 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     }
     const token = request.headers.get("x-csrf-token")
       ?? request.POST.get("csrf_token");
-    const sessionKey = liveSessionKey(request);
+    const sessionKey = sessionOf(request)?.liveKey;
     if (!token || !sessionKey || !await this.isValid(token, sessionKey)) {
       throw new CSRFError();
     }
   }
 
-  async #issue(request: SpiderwebRequest): Promise<string> {
-    markSessionNeeded(request);
-    const key = sessionKeyForToken(request);
-    if (!key) {
+  /**
+   * A token for the request's session (`request.csrfToken()` calls this);
+   * the session is created if it does not exist yet.
+   *
+   * @param request the request
+   * @returns the token
+   * @throws ConfigError when the request has no session
+   */
+  async csrfTokenFor(request: SpiderwebRequest): Promise<string> {
+    const session = sessionOf(request);
+    if (!session) {
       throw new ConfigError("CSRFMiddleware requires SessionMiddleware");
     }
-    return await this.tokenFor(key);
+    session.markNeeded();
+    return await this.tokenFor(session.keyForToken());
   }
 
   /** Puts `csrf_token`, `csrf_token_raw` and `raw_csrf_token` in the context. */
@@ -264,11 +266,10 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     response: HttpResponse,
   ): Promise<void> {
     // Only rendered templates read the context; plain responses pay nothing.
-    if (!response.rendersContext) return;
-    const key = sessionKeyForToken(request);
-    if (!key) return;
-    const token = await this.tokenFor(key);
-    const use = () => markSessionNeeded(request);
+    const session = sessionOf(request);
+    if (!response.rendersContext || !session) return;
+    const token = await this.tokenFor(session.keyForToken());
+    const use = () => session.markNeeded();
     const input = `<input type="hidden" name="csrf_token" value="${token}">`;
     response.context.csrf_token = new TokenValue(input, use, true);
     response.context.csrf_token_raw = new TokenValue(token, use, false);
@@ -281,7 +282,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     response: HttpResponse,
     body: ResponseBody | null,
   ): Promise<ResponseBody | null> {
-    const key = sessionKeyForResponse(request);
+    const key = sessionOf(request)?.keyForResponse();
     if (key && response.status_code < 500) {
       response.headers.set("x-csrf-token", await this.tokenFor(key));
       response.headers.set("cache-control", "no-store");

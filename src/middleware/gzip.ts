@@ -10,7 +10,7 @@ import { gzip, gzipSync } from "node:zlib";
 import { ConfigError } from "../http/errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 
 const gzipAsync = promisify(gzip);
@@ -24,11 +24,11 @@ const COMPRESSIBLE = [
   /\+xml\b/,
 ];
 
-function level(server: SpiderwebRouter): unknown {
+function level(server: App): unknown {
   return server.options.gzip_compression_level ?? 6;
 }
 
-function minimum(server: SpiderwebRouter): unknown {
+function minimum(server: App): unknown {
   return server.options.gzip_minimum_response_length ?? 500;
 }
 

@@ -8,15 +8,32 @@
 
 import { ConfigError } from "../http/errors.ts";
 import { matchRoutePattern, type RoutePattern } from "./route_pattern.ts";
-import type { RouteInfo } from "../core/request.ts";
-import type { ViewFunction } from "../core/view.ts";
 
-/** A registered route. */
-export interface Route extends RouteInfo {
+/** The matched route as views and middleware see it. */
+export interface RouteInfo {
+  /** The registered path, e.g. `/user/<int:id>`. */
+  readonly path: string;
+  /** The route's name, if any. */
+  readonly name?: string;
+  /** The methods the route accepts. */
+  readonly allowed_methods: readonly string[];
+  /** True when CSRF checks are skipped. */
+  readonly csrf_exempt: boolean;
+  /** The Standard Schema that validates the body, if any. */
+  readonly schema?: unknown;
+  /** The Standard Schema that validates the query string, if any. */
+  readonly query_schema?: unknown;
+}
+
+/**
+ * A registered route. The view's type is a parameter: routing knows paths,
+ * not what a view is.
+ */
+export interface Route<V = unknown> extends RouteInfo {
   /** The compiled path. */
   readonly pattern: RoutePattern;
   /** The view (a `View` class is already turned into a function). */
-  readonly view: ViewFunction;
+  readonly view: V;
   /** The accepted methods, HEAD included when GET is. */
   readonly methods: ReadonlySet<string>;
   /** The `Allow` header value. */
@@ -28,9 +45,9 @@ export interface Route extends RouteInfo {
 }
 
 /** A match: the route and its converted parameters. */
-export interface RouteMatch {
+export interface RouteMatch<V = unknown> {
   /** The route. */
-  readonly route: Route;
+  readonly route: Route<V>;
   /** The converted path values. */
   readonly params: Record<string, unknown>;
 }
@@ -54,15 +71,15 @@ function shapeOf(path: string): string {
 }
 
 /** The routes of one router. */
-export class RouteTable {
-  readonly #all: Route[] = [];
+export class RouteTable<V = unknown> {
+  readonly #all: Route<V>[] = [];
   readonly #shapes = new Set<string>();
-  readonly #static = new Map<string, Route>();
-  readonly #dynamic = new Map<string, Route[]>();
-  readonly #wildcard: Route[] = [];
+  readonly #static = new Map<string, Route<V>>();
+  readonly #dynamic = new Map<string, Route<V>[]>();
+  readonly #wildcard: Route<V>[] = [];
 
   /** Every route in registration order. */
-  get routes(): readonly Route[] {
+  get routes(): readonly Route<V>[] {
     return this.#all;
   }
 
@@ -72,7 +89,7 @@ export class RouteTable {
   }
 
   /** Adds a route; a path that duplicates another is a `ConfigError`. */
-  add(route: Route): void {
+  add(route: Route<V>): void {
     const shape = shapeOf(route.pattern.path);
     if (this.#shapes.has(shape)) {
       throw new ConfigError(`Route '${route.pattern.path}' already exists.`);
@@ -90,7 +107,7 @@ export class RouteTable {
   }
 
   /** The first route, in registration order, that matches `path`. */
-  match(path: string): RouteMatch | null {
+  match(path: string): RouteMatch<V> | null {
     const exact = this.#static.get(path);
     const limit = exact ? exact.index : Infinity;
     const bucket = this.#dynamic.get(firstSegment(path));
@@ -102,7 +119,7 @@ export class RouteTable {
   }
 
   // Walks the bucket and the wildcard routes merged by index, up to `limit`.
-  #scan(path: string, bucket: Route[], limit: number): RouteMatch | null {
+  #scan(path: string, bucket: Route<V>[], limit: number): RouteMatch<V> | null {
     const wildcard = this.#wildcard;
     let i = 0;
     let j = 0;

@@ -6,7 +6,7 @@
  * @module
  */
 
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 
 const SCHEMA = `CREATE TABLE IF NOT EXISTS spiderweb_secrets (
   name TEXT PRIMARY KEY,
@@ -28,7 +28,7 @@ function base64url(bytes: Uint8Array): string {
  * (created on first need with `INSERT OR IGNORE`, so concurrent processes
  * agree), with a warning that production should set one.
  */
-export function appSecret(app: SpiderwebRouter): string {
+export function appSecret(app: App): string {
   if (app.secret_key) return app.secret_key;
   const db = app.db;
   db.exec(SCHEMA);

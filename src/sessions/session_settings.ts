@@ -7,7 +7,7 @@
 
 import { isValidCookieName } from "../http/cookie.ts";
 import { ConfigError } from "../http/errors.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 import { ServerCheck } from "../core/middleware.ts";
 import type { SessionStore } from "./session_store.ts";
 
@@ -36,7 +36,7 @@ export interface SessionSettings {
 }
 
 /** Reads the session settings from the router's options, with defaults. */
-export function sessionSettings(server: SpiderwebRouter): SessionSettings {
+export function sessionSettings(server: App): SessionSettings {
   const o = server.options as Partial<SessionSettings>;
   return {
     session_cookie_name: o.session_cookie_name ?? "swsession",

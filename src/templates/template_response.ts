@@ -14,7 +14,7 @@ import {
   type ResponseBody,
   type ResponseInit,
 } from "../core/response.ts";
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 
 /** Options of `TemplateResponse`. */
 export interface TemplateResponseInit extends ResponseInit {
@@ -128,12 +128,12 @@ function parseTag(
 }
 
 const environments = new WeakMap<
-  SpiderwebRouter,
+  App,
   Promise<NunjucksEnvironment>
 >();
 
 async function createEnvironment(
-  app: SpiderwebRouter,
+  app: App,
 ): Promise<NunjucksEnvironment> {
   const lib = await loadNunjucks();
   const raw = app.options.templates_dirs;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SpiderwebRouter } from "../router.ts";
+import type { App } from "../core/app.ts";
 
 interface JarCookie {
   value: string;
@@ -54,13 +54,13 @@ function pathMatches(requestPath: string, cookiePath: string): boolean {
  */
 export class TestClient {
   /** The app under test. */
-  readonly app: SpiderwebRouter;
+  readonly app: App;
   /** The origin requests go to. */
   readonly baseUrl: string;
   readonly #jar = new Map<string, JarCookie>();
 
   /** Creates a client with an empty cookie jar. */
-  constructor(app: SpiderwebRouter, options: TestClientOptions = {}) {
+  constructor(app: App, options: TestClientOptions = {}) {
     this.app = app;
     this.baseUrl = options.baseUrl ?? "http://localhost";
   }

@@ -95,7 +95,7 @@ describe("SessionMiddleware: cookie and key", () => {
         assert.ok(!attributes.has("domain"));
         assert.match(
           cookies[0],
-          /^swsession=[A-Za-z0-9]{64}; Max-Age=\d+; Expires=[^;]+; Path=\/; SameSite=Lax; HttpOnly$/,
+          /^swsession=[A-Za-z0-9]{64}; Expires=[^;]+; Max-Age=\d+; Path=\/; SameSite=Lax; HttpOnly$/,
         );
       }
     }
