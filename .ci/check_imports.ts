@@ -1,3 +1,4 @@
+// deno-lint-ignore-file no-console
 /**
  * The layering gate: every relative import in `mod.ts` and `src/` (type-only
  * imports and re-exports included) must point to the same layer or a lower

@@ -55,6 +55,16 @@ export function storeSuite(name: string, factory: StoreFactory): void {
         await request.flushSession();
         return {};
       });
+      // The Python original's flush is synchronous: users forget the await.
+      app.route("/flush-no-await", (request) => {
+        request.flushSession();
+        return { left: Object.keys(request.SESSION).length };
+      });
+      app.route("/flush-then-set", (request) => {
+        request.flushSession();
+        request.SESSION.fresh = "yes";
+        return {};
+      });
       app.route("/login/<int:id>", async (request, { id }) => {
         const { getUser } = await import("../mod.ts");
         await login(request, getUser(app, id)!);
@@ -119,6 +129,33 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       const key = client.cookies().swsession;
       await client.get("/flush");
       assert.equal(await store.load(hashKey(key), Date.now()), undefined);
+    });
+
+    it("flushSession() without await empties SESSION at once, clears the cookie and kills the key before the response", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/a/1");
+      const key = client.cookies().swsession;
+      const response = await client.get("/flush-no-await");
+      assert.deepEqual(await response.json(), { left: 0 });
+      // Checked as soon as the response exists: no later tick may be needed.
+      assert.equal(await store.load(hashKey(key), Date.now()), undefined);
+      assert.match(response.headers.get("set-cookie") ?? "", /Max-Age=0/);
+      assert.equal(client.cookies().swsession, undefined);
+      const replay = new TestClient(app);
+      replay.setCookie("swsession", key);
+      assert.deepEqual(await (await replay.get("/read")).json(), {});
+    });
+
+    it("data set after an un-awaited flush lands in a new session under a new key", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/old/1");
+      const key = client.cookies().swsession;
+      await client.get("/flush-then-set");
+      assert.notEqual(client.cookies().swsession, key);
+      assert.equal(await store.load(hashKey(key), Date.now()), undefined);
+      assert.deepEqual(await (await client.get("/read")).json(), {
+        fresh: "yes",
+      });
     });
 
     it("expired sessions are never returned; clearExpired sweeps them", async () => {
