@@ -21,6 +21,8 @@
 export { SpiderwebRouter } from "./src/router.ts";
 export type { Command } from "./src/router.ts";
 export type { App } from "./src/core/app.ts";
+export type { AppBase, AppWiring } from "./src/core/app_base.ts";
+export type { AppRoutes } from "./src/core/app_routes.ts";
 export type {
   LifecycleHook,
   RouteSpec,
@@ -95,14 +97,11 @@ export type {
   SqlValue,
   Statement,
 } from "./src/runtime/runtime.ts";
-export {
-  AnonymousUser,
-  createUser,
-  getUser,
-  getUserByUsername,
-  User,
-} from "./src/auth/user.ts";
-export type { NewUser, UserFields } from "./src/auth/user.ts";
+export { AnonymousUser } from "./src/auth/anonymous_user.ts";
+export { User } from "./src/auth/user.ts";
+export type { UserFields } from "./src/auth/user_table.ts";
+export { createUser, getUser, getUserByUsername } from "./src/auth/users.ts";
+export type { NewUser } from "./src/auth/users.ts";
 export { authenticate, login, logout, logoutAll } from "./src/auth/login.ts";
 export type { Credentials } from "./src/auth/login.ts";
 export {
@@ -111,13 +110,12 @@ export {
   PBKDF2_ITERATIONS,
 } from "./src/auth/password.ts";
 export { SessionMiddleware } from "./src/sessions/session_middleware.ts";
+export { csrfExempt, CSRFMiddleware } from "./src/middleware/csrf.ts";
 export {
   CheckForSessionMiddleware,
-  csrfExempt,
-  CSRFMiddleware,
   VerifyCorrectFormatForTrustedOrigins,
   VerifyCorrectMiddlewarePlacement,
-} from "./src/middleware/csrf.ts";
+} from "./src/middleware/csrf_checks.ts";
 export type { OriginPattern } from "./src/http/trusted_origins.ts";
 export {
   CorsMiddleware,

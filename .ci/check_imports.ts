@@ -51,7 +51,7 @@ export function importsOf(text: string): string[] {
 function sourceFiles(root: string): string[] {
   const files = ["mod.ts"];
   const walk = (dir: string) => {
-    for (const name of readdirSync(join(root, dir))) {
+    for (const name of readdirSync(join(root, dir)).sort()) {
       const path = `${dir}/${name}`;
       if (statSync(join(root, path)).isDirectory()) walk(path);
       else if (name.endsWith(".ts")) files.push(path);

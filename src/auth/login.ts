@@ -10,7 +10,9 @@ import { sessionOf, sessionStoreOf } from "../sessions/session_middleware.ts";
 import { AUTH_USER_KEY } from "./session_user.ts";
 import { checkPassword, PBKDF2_ITERATIONS } from "./password.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
-import { ANONYMOUS_USER, getUserByUsername, type User } from "./user.ts";
+import { ANONYMOUS_USER } from "./anonymous_user.ts";
+import type { User } from "./user.ts";
+import { getUserByUsername } from "./users.ts";
 
 // Verifying against this when the user does not exist keeps the time taken
 // the same, so response times do not reveal which usernames exist.

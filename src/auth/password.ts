@@ -6,7 +6,7 @@
  * @module
  */
 
-import { generateKey } from "../sessions/session_key.ts";
+import { randomString } from "../security/random_string.ts";
 
 /** Iterations for new hashes (Django 5's default). */
 export const PBKDF2_ITERATIONS = 600_000;
@@ -74,14 +74,14 @@ export async function makePassword(
       `Password is longer than ${MAX_PASSWORD_LENGTH} characters`,
     );
   }
-  const salt = generateKey(22);
+  const salt = randomString(22);
   const hash = toBase64(await pbkdf2(password, salt, iterations));
   return `pbkdf2_sha256$${iterations}$${salt}$${hash}`;
 }
 
 /** An unusable password: `!` and 40 random characters; never verifies. */
 export function makeUnusablePassword(): string {
-  return UNUSABLE_PREFIX + generateKey(40);
+  return UNUSABLE_PREFIX + randomString(40);
 }
 
 /** True unless the hash is empty or unusable. */

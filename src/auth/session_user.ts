@@ -6,12 +6,9 @@
  */
 
 import type { SpiderwebRequest } from "../core/request.ts";
-import {
-  ANONYMOUS_USER,
-  type AnonymousUser,
-  getUser,
-  type User,
-} from "./user.ts";
+import { ANONYMOUS_USER, type AnonymousUser } from "./anonymous_user.ts";
+import type { User } from "./user.ts";
+import { getUser } from "./users.ts";
 
 /** The session key under which `login()` stores the user's id. */
 export const AUTH_USER_KEY = "_auth_user_id";

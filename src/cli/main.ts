@@ -20,7 +20,7 @@ import { host, type ProcessHost } from "../runtime/cli_host.ts";
 
 export type { ProcessHost };
 import type { SpiderwebRouter } from "../router.ts";
-import { createUser } from "../auth/user.ts";
+import { createUser } from "../auth/users.ts";
 import { VERSION } from "../core/version.ts";
 
 const HELP = `Usage: web [--app <module>[:<export>]] <command> [options]

@@ -8,20 +8,13 @@
  */
 
 import { compileAllowedHosts } from "../http/allowed_hosts.ts";
-import { ConfigError, StartupErrors } from "../http/errors.ts";
-import { reverseRoute } from "../routing/reverse.ts";
-import {
-  BUILTIN_CONVERTERS,
-  type Converter,
-  type ConverterClass,
-  converterName,
-} from "../routing/route_pattern.ts";
-import { type Route, RouteTable } from "../routing/route_table.ts";
+import { ConfigError } from "../http/errors.ts";
 import { runtime } from "../runtime/load.ts";
 import {
   type Database,
   type PartsHandler,
   partsToResponse,
+  remoteAddressOf,
   type ServeInfo,
 } from "../runtime/runtime.ts";
 import type { App } from "./app.ts";
@@ -29,24 +22,19 @@ import {
   DEFAULT_MAX_BODY,
   isKnownOption,
   type SpiderwebRouterOptions,
+  validateAppOptions,
 } from "./app_options.ts";
-import { buildRoute } from "./build_route.ts";
+import { AppRoutes, routeLookup } from "./app_routes.ts";
 import { collectHooks, type Engine } from "./engine.ts";
-import { BUILTIN_ERROR_VIEWS, type ErrorView } from "./error_views.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
-import type { MiddlewareClass, SpiderwebMiddleware } from "./middleware.ts";
+import {
+  type MiddlewareClass,
+  runStartupChecks,
+  type SpiderwebMiddleware,
+} from "./middleware.ts";
 import { handleRequest } from "./pipeline.ts";
 import type { SpiderwebRequest } from "./request.ts";
-import type { RouteGroup } from "./route_group.ts";
-import {
-  type AnyView,
-  routeForms,
-  type RouteOptions,
-  type RouteRegistrar,
-  type ViewFor,
-} from "./route_options.ts";
 import { type RunningServer, type StartOptions, startServer } from "./start.ts";
-import type { ViewFunction } from "./view.ts";
 
 /** What the composition root plugs into the engine. */
 export interface AppWiring {
@@ -79,7 +67,7 @@ const NO_WIRING: AppWiring = {
  * console.assert((await response.json()).id === 42);
  * ```
  */
-export class AppBase implements App, RouteRegistrar {
+export class AppBase extends AppRoutes implements App {
   /** The options as given. */
   readonly options: Readonly<SpiderwebRouterOptions>;
   /** Options the framework does not know, for your own use. */
@@ -90,8 +78,6 @@ export class AppBase implements App, RouteRegistrar {
   readonly port: number;
   /** Development mode. */
   readonly debug: boolean;
-  /** Serve routes at their `/`-terminated form. */
-  readonly append_slash: boolean;
   /** The body size limit in bytes, or null. */
   readonly max_request_body_size: number | null;
   /** The secret key, when one was given. */
@@ -109,9 +95,6 @@ export class AppBase implements App, RouteRegistrar {
    */
   readonly fetch: (request: Request, info?: unknown) => Promise<Response>;
 
-  readonly #routes = new RouteTable<ViewFunction>();
-  readonly #converters = new Map<string, Converter>(BUILTIN_CONVERTERS);
-  readonly #errorRoutes = new Map<number, ErrorView>();
   readonly #engine: Engine & { hooks: Engine["hooks"] };
   readonly #respond: PartsHandler;
   #startup: Promise<void> | undefined;
@@ -129,6 +112,7 @@ export class AppBase implements App, RouteRegistrar {
     options: SpiderwebRouterOptions = {},
     wiring: AppWiring = NO_WIRING,
   ) {
+    super(options.append_slash ?? false);
     this.options = options;
     for (const [key, value] of Object.entries(options)) {
       if (!isKnownOption(key)) this.extra_data[key] = value;
@@ -136,22 +120,20 @@ export class AppBase implements App, RouteRegistrar {
     this.hostname = options.addr ?? "localhost";
     this.port = options.port ?? 8000;
     this.debug = options.debug ?? false;
-    this.append_slash = options.append_slash ?? false;
     this.max_request_body_size = options.max_request_body_size === undefined
       ? DEFAULT_MAX_BODY
       : options.max_request_body_size;
     this.secret_key = options.secret_key;
     this.log = options.log ?? consoleLogger;
-    this.#validateOptions();
+    validateAppOptions(this);
     const hostAllowed = compileAllowedHosts(options.allowed_hosts ?? ["*"]);
     const engine = {
       app: this as App,
       hooks: collectHooks([]),
       trustForwarded: options.trust_forwarded_headers ?? false,
       hostAllowed,
-      match: (path: string) => this.#routes.match(path),
+      ...routeLookup(this),
       errorRoute: (code: number) => this.getErrorRoute(code),
-      customErrorRoute: (code: number) => this.#errorRoutes.get(code),
       loadUser: wiring.loadUser,
       removeMiddleware: (middleware: SpiderwebMiddleware) => {
         const index = this.middleware.indexOf(middleware);
@@ -182,186 +164,7 @@ export class AppBase implements App, RouteRegistrar {
     this.fetch = async (request, info) =>
       partsToResponse(await this.#respond(request, info as ServeInfo));
     this.log.debug("Run startup checks...");
-    this.#runChecks(classes);
-  }
-
-  #validateOptions(): void {
-    const limit = this.max_request_body_size;
-    if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
-      throw new ConfigError(
-        `max_request_body_size must be a non-negative integer or null, got ${
-          JSON.stringify(limit)
-        }`,
-      );
-    }
-    if (!Number.isInteger(this.port) || this.port < 0 || this.port > 65535) {
-      throw new ConfigError(
-        `port must be an integer in 0..65535, got ${this.port}`,
-      );
-    }
-    if (this.secret_key !== undefined && !this.secret_key) {
-      throw new ConfigError("secret_key must be a non-empty string");
-    }
-  }
-
-  #runChecks(classes: readonly MiddlewareClass[]): void {
-    const errors: unknown[] = [];
-    for (const cls of new Set(classes)) {
-      for (const Check of cls.checks ?? []) {
-        try {
-          const error = new Check(this).check();
-          if (error) errors.push(error);
-        } catch (error) {
-          errors.push(error);
-        }
-      }
-    }
-    if (errors.length) throw new StartupErrors(errors);
-  }
-
-  /**
-   * Registers `view` at `path` and returns it.
-   *
-   * @param path e.g. `/user/<int:id>`
-   * @param view a view function or a `View` subclass
-   * @param options allowed methods, name, CSRF exemption, schema
-   * @returns the view
-   */
-  route<P extends string, V extends ViewFor<P>>(
-    path: P,
-    view: V,
-    options?: RouteOptions,
-  ): V;
-  /**
-   * Returns a registrar to call on a view (or use as a class decorator).
-   *
-   * @param path e.g. `/user/<int:id>`
-   * @param options allowed methods, name, CSRF exemption, schema
-   * @returns a function that registers a view and returns it
-   */
-  route<P extends string>(
-    path: P,
-    options?: RouteOptions,
-  ): <V extends ViewFor<P>>(view: V) => V;
-  route(
-    path: string,
-    viewOrOptions?: AnyView | RouteOptions,
-    options?: RouteOptions,
-  ): unknown {
-    return routeForms(
-      (p, v, o) => this.addRoute(p, v, o),
-      path,
-      viewOrOptions,
-      options,
-    );
-  }
-
-  /**
-   * Registers a view.
-   *
-   * @param path e.g. `/user/<int:id>`
-   * @param view a view function or a `View` subclass
-   * @param options allowed methods, name, CSRF exemption, schema
-   * @throws ConfigError for a duplicate path; ParseError for an unknown converter
-   */
-  addRoute<P extends string>(
-    path: P,
-    view: ViewFor<P> | AnyView,
-    options: RouteOptions = {},
-  ): void {
-    this.#routes.add(buildRoute(path, view as AnyView, options, {
-      converters: this.#converters,
-      appendSlash: this.append_slash,
-      index: this.#routes.size,
-    }));
-  }
-
-  /** Every route in registration order. */
-  get routes(): readonly Route<ViewFunction>[] {
-    return this.#routes.routes;
-  }
-
-  /**
-   * Attaches a route group's routes under its prefix and namespace.
-   *
-   * @param group the group
-   */
-  includeRouteGroup(group: RouteGroup): void {
-    for (const { path, view, options } of group.routes) {
-      const name = options.name && group.namespace
-        ? `${group.namespace}:${options.name}`
-        : options.name;
-      this.addRoute(`${group.prefix}${path}`, view, { ...options, name });
-    }
-  }
-
-  /**
-   * Adds a custom path converter; register it before the routes that use it.
-   *
-   * @param cls a class with a `regex` string and `toValue(value)`
-   * @throws ConfigError for a name containing `__`
-   */
-  registerConverter(cls: ConverterClass): void {
-    const name = converterName(cls);
-    if (!name || name.includes("__")) {
-      throw new ConfigError(`Invalid converter name ${JSON.stringify(name)}`);
-    }
-    this.#converters.set(name, new cls());
-  }
-
-  /**
-   * Registers the view for an error status.
-   *
-   * @param code the status, e.g. 404
-   * @param view `(request) => response`; the error is on `request.error`
-   * @throws ConfigError when the code already has a view
-   */
-  addErrorRoute(code: number, view: ErrorView): void {
-    if (this.#errorRoutes.has(code)) {
-      throw new ConfigError(`Error route for code ${code} already exists.`);
-    }
-    this.#errorRoutes.set(code, view);
-  }
-
-  /**
-   * A registrar for an error view: `app.error(404)(view)`.
-   *
-   * @param code the status
-   * @returns a function that registers a view and returns it
-   */
-  error(code: number): <V extends ErrorView>(view: V) => V {
-    return (view) => {
-      this.addErrorRoute(code, view);
-      return view;
-    };
-  }
-
-  /**
-   * The view that answers an error status.
-   *
-   * @param code the status
-   * @returns the custom view, else the built-in one, else the 500 view
-   */
-  getErrorRoute(code: number): ErrorView {
-    return this.#errorRoutes.get(code) ?? BUILTIN_ERROR_VIEWS.get(code)
-      ?? this.getErrorRoute(500);
-  }
-
-  /**
-   * The URL of a named route.
-   *
-   * @param name the route's name (`namespace:name` in groups)
-   * @param data the path values; URL-encoded (`path` values per segment)
-   * @param query appended through `URLSearchParams`; arrays repeat the key
-   * @returns the path, with the query string when one is given
-   * @throws ReverseNotFound or SpiderwebException for missing values
-   */
-  reverse(
-    name: string,
-    data: Record<string, unknown> = {},
-    query: Record<string, unknown> = {},
-  ): string {
-    return reverseRoute(this.#routes.routes, name, data, query);
+    runStartupChecks(this, classes);
   }
 
   /** The app's SQLite database, opened on first use. */
@@ -414,15 +217,4 @@ export class AppBase implements App, RouteRegistrar {
     this.#db?.close();
     this.#db = undefined;
   }
-}
-
-// `info` is ours (`{ remoteAddress }`), Deno's ServeHandlerInfo, or Bun's server.
-function remoteAddressOf(info: unknown, raw: Request): string | undefined {
-  if (!info || typeof info !== "object") return undefined;
-  const value = info as ServeInfo & {
-    remoteAddr?: { hostname?: string };
-    requestIP?: (request: Request) => { address: string } | null;
-  };
-  return value.remoteAddress ?? value.remoteAddr?.hostname
-    ?? value.requestIP?.(raw)?.address;
 }

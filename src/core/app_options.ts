@@ -6,6 +6,7 @@
  */
 
 import type { HostPattern } from "../http/allowed_hosts.ts";
+import { ConfigError } from "../http/errors.ts";
 import type { ErrorView } from "./error_views.ts";
 import type { Logger } from "./logger.ts";
 import type { AnyView, RouteOptions } from "./route_options.ts";
@@ -107,3 +108,31 @@ export const DEFAULT_ENCODING = "UTF-8";
 
 /** The default `max_request_body_size`: 10 MiB. */
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
+
+/**
+ * Rejects core settings that cannot work, before anything is built.
+ *
+ * @param settings the resolved port, body limit and secret key
+ * @throws ConfigError naming the setting and the bad value
+ */
+export function validateAppOptions(settings: {
+  readonly port: number;
+  readonly max_request_body_size: number | null;
+  readonly secret_key: string | undefined;
+}): void {
+  const limit = settings.max_request_body_size;
+  if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
+    throw new ConfigError(
+      `max_request_body_size must be a non-negative integer or null, got ${
+        JSON.stringify(limit)
+      }`,
+    );
+  }
+  const port = settings.port;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new ConfigError(`port must be an integer in 0..65535, got ${port}`);
+  }
+  if (settings.secret_key !== undefined && !settings.secret_key) {
+    throw new ConfigError("secret_key must be a non-empty string");
+  }
+}

@@ -7,6 +7,7 @@
 
 import type { SpiderwebRequest } from "./request.ts";
 import type { HttpResponse, ResponseBody } from "./response.ts";
+import { StartupErrors } from "../http/errors.ts";
 import type { App } from "./app.ts";
 
 /** A value or a promise of it: every hook may be sync or async. */
@@ -107,3 +108,29 @@ export type MiddlewareClass =
   & {
     checks?: ServerCheckClass[];
   };
+
+/**
+ * Runs every check the middleware classes declare (each class once) and
+ * reports all failures together.
+ *
+ * @param app the app being checked
+ * @param classes the middleware classes, in order
+ * @throws StartupErrors holding every failed check
+ */
+export function runStartupChecks(
+  app: App,
+  classes: readonly MiddlewareClass[],
+): void {
+  const errors: unknown[] = [];
+  for (const cls of new Set(classes)) {
+    for (const Check of cls.checks ?? []) {
+      try {
+        const error = new Check(app).check();
+        if (error) errors.push(error);
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+  }
+  if (errors.length) throw new StartupErrors(errors);
+}

@@ -6,32 +6,27 @@
  * @module
  */
 
-import { Buffer } from "node:buffer";
-import { ConfigError, CSRFError } from "../http/errors.ts";
+import type { App } from "../core/app.ts";
+import { SpiderwebMiddleware } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
-import type { App } from "../core/app.ts";
-import {
-  createHmac,
-  createSecretKey,
-  type KeyObject,
-  timingSafeEqual,
-} from "node:crypto";
-import { appSecret, deriveKeyBytes } from "../security/secret_key.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
+import { ConfigError, CSRFError } from "../http/errors.ts";
 import {
   compileTrustedOrigins,
   type OriginPattern,
   originPatternProblem,
   sameOrigin,
 } from "../http/trusted_origins.ts";
+import { CsrfTokens } from "../security/csrf_token.ts";
+import { appSecret } from "../security/secret_key.ts";
+import { sessionOf } from "../sessions/session_middleware.ts";
 import {
-  SessionMiddleware,
-  sessionOf,
-} from "../sessions/session_middleware.ts";
+  CheckForSessionMiddleware,
+  VerifyCorrectFormatForTrustedOrigins,
+  VerifyCorrectMiddlewarePlacement,
+} from "./csrf_checks.ts";
 
 const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
-const MAX_CLOCK_SKEW = 60;
 
 /**
  * Marks a view as exempt from CSRF checks (sets `csrf_exempt`).
@@ -69,61 +64,6 @@ class TokenValue {
   }
 }
 
-/** Sessions middleware must be present… */
-export class CheckForSessionMiddleware extends ServerCheck {
-  /** Fails without SessionMiddleware. */
-  override check(): ConfigError | undefined {
-    if (!this.server.middleware.some((m) => m instanceof SessionMiddleware)) {
-      return new ConfigError(
-        "CSRFMiddleware requires SessionMiddleware: add it above CSRFMiddleware",
-      );
-    }
-  }
-}
-
-/** …and listed above CSRF. */
-export class VerifyCorrectMiddlewarePlacement extends ServerCheck {
-  /** Fails when SessionMiddleware comes after CSRFMiddleware. */
-  override check(): ConfigError | undefined {
-    const list = this.server.middleware;
-    const session = list.findIndex((m) => m instanceof SessionMiddleware);
-    const csrf = list.findIndex((m) => m instanceof CSRFMiddleware);
-    if (session !== -1 && session > csrf) {
-      return new ConfigError(
-        "SessionMiddleware must be listed above CSRFMiddleware",
-      );
-    }
-  }
-}
-
-/** Trusted origins must be origins, and `csrf_max_age` an integer. */
-export class VerifyCorrectFormatForTrustedOrigins extends ServerCheck {
-  /** Fails on the first malformed entry. */
-  override check(): ConfigError | undefined {
-    const options = this.server.options;
-    const maxAge = options.csrf_max_age;
-    if (maxAge !== undefined && !Number.isSafeInteger(maxAge)) {
-      return new ConfigError(
-        `Invalid csrf_max_age: ${
-          JSON.stringify(maxAge)
-        } is not a whole number of seconds`,
-      );
-    }
-    const entries = options.csrf_trusted_origins ?? [];
-    if (!Array.isArray(entries)) {
-      return new ConfigError("Invalid csrf_trusted_origins: expected a list");
-    }
-    for (const entry of entries) {
-      const problem = originPatternProblem(entry);
-      if (problem) {
-        return new ConfigError(
-          `Invalid csrf_trusted_origins entry: ${problem}`,
-        );
-      }
-    }
-  }
-}
-
 /**
  * Rejects cross-site writes: POST, PUT, PATCH and DELETE need a valid token
  * from the `X-CSRF-Token` header or the `csrf_token` form field, unless the
@@ -155,12 +95,13 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   /** How long a token stays valid, in seconds. */
   readonly maxAge: number;
   readonly #trusted: (origin: string) => boolean;
-  #key: Promise<KeyObject> | undefined;
+  readonly #tokens: CsrfTokens;
 
   /** Creates the middleware for a router. */
   constructor(server: App) {
     super(server);
     this.maxAge = Number(server.options.csrf_max_age ?? 3600);
+    this.#tokens = new CsrfTokens(() => appSecret(server), this.maxAge);
     const entries = server.options.csrf_trusted_origins as OriginPattern[];
     // Malformed entries are reported by the check; ignore them here.
     this.#trusted = compileTrustedOrigins(
@@ -170,43 +111,26 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     );
   }
 
-  // A KeyObject, made once: Node re-imports a raw key on every HMAC.
-  #hmacKey(): Promise<KeyObject> {
-    return this.#key ??= Promise.resolve().then(async () =>
-      createSecretKey(await deriveKeyBytes(appSecret(this.server), "csrf"))
-    );
+  /**
+   * A new token for a session key: `<unix seconds>.<base64url HMAC>`.
+   *
+   * @param sessionKey the session key the token is bound to
+   * @param now the time, epoch ms
+   * @returns the token
+   */
+  tokenFor(sessionKey: string, now: number = Date.now()): Promise<string> {
+    return this.#tokens.mint(sessionKey, now);
   }
 
-  // node:crypto's HMAC is synchronous and several times faster than an
-  // awaited WebCrypto sign on this per-response path.
-  #mac(key: KeyObject, seconds: number, sessionKey: string): Buffer {
-    return createHmac("sha256", key).update(`${seconds}|${sessionKey}`)
-      .digest();
-  }
-
-  /** A new token for a session key: `<unix seconds>.<base64url HMAC>`. */
-  async tokenFor(
-    sessionKey: string,
-    now: number = Date.now(),
-  ): Promise<string> {
-    const seconds = Math.floor(now / 1000);
-    const mac = this.#mac(await this.#hmacKey(), seconds, sessionKey);
-    return `${seconds}.${mac.toString("base64url")}`;
-  }
-
-  /** True when `token` was minted for `sessionKey` and is still fresh. */
-  async isValid(token: string, sessionKey: string): Promise<boolean> {
-    const match = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/.exec(token);
-    if (!match) return false;
-    const seconds = Number(match[1]);
-    const now = Math.floor(Date.now() / 1000);
-    if (now - seconds > this.maxAge || seconds - now > MAX_CLOCK_SKEW) {
-      return false;
-    }
-    const given = Buffer.from(match[2], "base64url");
-    const expected = this.#mac(await this.#hmacKey(), seconds, sessionKey);
-    // Constant-time comparison of equal-length MACs.
-    return given.length === expected.length && timingSafeEqual(given, expected);
+  /**
+   * Checks a token.
+   *
+   * @param token the token as sent
+   * @param sessionKey the key of the session it must be bound to
+   * @returns true when it was minted for `sessionKey` and is still fresh
+   */
+  isValid(token: string, sessionKey: string): Promise<boolean> {
+    return this.#tokens.verify(token, sessionKey);
   }
 
   #isExempt(request: SpiderwebRequest): boolean {

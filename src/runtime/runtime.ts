@@ -39,6 +39,27 @@ export function partsToResponse(parts: ResponseParts): Response {
   return response;
 }
 
+/**
+ * The peer's address from what a server passes beside the request: ours
+ * (`{ remoteAddress }`), Deno's `ServeHandlerInfo`, or Bun's server.
+ *
+ * @param info the server's second handler argument
+ * @param request the request (Bun looks the address up by it)
+ * @returns the address, when the server knows it
+ */
+export function remoteAddressOf(
+  info: unknown,
+  request: Request,
+): string | undefined {
+  if (!info || typeof info !== "object") return undefined;
+  const value = info as ServeInfo & {
+    remoteAddr?: { hostname?: string };
+    requestIP?: (request: Request) => { address: string } | null;
+  };
+  return value.remoteAddress ?? value.remoteAddr?.hostname
+    ?? value.requestIP?.(request)?.address;
+}
+
 /** What a server adapter calls for each request. */
 export type PartsHandler = (
   request: Request,

@@ -8,29 +8,25 @@
  * @module
  */
 
-import type { CookieOptions } from "../http/cookie.ts";
 import type { SessionControl, SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse } from "../core/response.ts";
+import {
+  deleteSessionCookie,
+  type SessionContext,
+  setSessionCookie,
+} from "./session_cookie.ts";
 import { generateKey, hashKey, isWellFormedKey } from "./session_key.ts";
-import type { SessionSettings } from "./session_settings.ts";
+import {
+  sessionExpiry,
+  type SessionSettings,
+  touchInterval,
+} from "./session_settings.ts";
 import {
   serializeSession,
   type SessionChanges,
   sessionChanges,
   type SessionStore,
 } from "./session_store.ts";
-
-/** What every session of one middleware shares. */
-export interface SessionContext {
-  /** Where sessions live. */
-  readonly store: SessionStore;
-  /** The resolved settings. */
-  readonly settings: SessionSettings;
-  /** The cookie's fixed attributes: path, domain, SameSite, HttpOnly, Secure. */
-  readonly cookie: CookieOptions;
-  /** Warns about corrupted data. */
-  readonly warn: (message: string) => void;
-}
 
 const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };
 
@@ -205,7 +201,7 @@ export class Session implements SessionControl {
         const current = diff?.current ?? serializeSession(data);
         await this.#create(response, current, null, NO_CHANGES, now);
       } else if (this.#presentedCookie) {
-        this.#deleteCookie(response);
+        deleteSessionCookie(this.#context, this.#request, response);
       }
     } else if (this.#cycle) {
       const current = diff?.current ?? serializeSession(data);
@@ -218,22 +214,45 @@ export class Session implements SessionControl {
       );
     } else if (diff || this.#userIdChanged) {
       // Expiry moves at the touch granularity, as for read-only requests.
-      const touch = now - this.#lastActive > this.#touchInterval;
-      const expiresAt = this.#expiresAt(this.#createdAt, now);
+      const touch =
+        now - this.#lastActive > touchInterval(this.#context.settings);
+      const expiresAt = sessionExpiry(
+        this.#context.settings,
+        this.#createdAt,
+        now,
+      );
       const update = {
         userId: this.#userIdChanged ? this.#userId : undefined,
         lastActive: touch ? now : undefined,
         expiresAt: touch ? expiresAt : undefined,
       };
       if (!await store.merge(this.#hash, diff?.changes ?? NO_CHANGES, update)) {
-        this.#deleteCookie(response); // Logged out meanwhile: stay out.
+        deleteSessionCookie(this.#context, this.#request, response); // Logged out meanwhile: stay out.
       } else if (touch) {
-        this.#setCookie(response, this.#key!, expiresAt, now);
+        setSessionCookie(
+          this.#context,
+          this.#request,
+          response,
+          this.#key!,
+          expiresAt,
+          now,
+        );
       }
-    } else if (now - this.#lastActive > this.#touchInterval) {
-      const expiresAt = this.#expiresAt(this.#createdAt, now);
+    } else if (now - this.#lastActive > touchInterval(this.#context.settings)) {
+      const expiresAt = sessionExpiry(
+        this.#context.settings,
+        this.#createdAt,
+        now,
+      );
       if (await store.touch(this.#hash, now, expiresAt)) {
-        this.#setCookie(response, this.#key!, expiresAt, now);
+        setSessionCookie(
+          this.#context,
+          this.#request,
+          response,
+          this.#key!,
+          expiresAt,
+          now,
+        );
       }
     }
   }
@@ -251,52 +270,19 @@ export class Session implements SessionControl {
     const meta = {
       userId: this.#userId,
       lastActive: now,
-      expiresAt: this.#expiresAt(now, now),
+      expiresAt: sessionExpiry(this.#context.settings, now, now),
       createdAt: now,
     };
     if (oldHash) {
       await this.#context.store.rotate(oldHash, hashKey(key), changes, meta);
     } else await this.#context.store.create(hashKey(key), current, meta);
-    this.#setCookie(response, key, meta.expiresAt, now);
-  }
-
-  #expiresAt(createdAt: number, lastActive: number): number {
-    const { session_max_age, session_absolute_max_age } =
-      this.#context.settings;
-    const idle = lastActive + session_max_age * 1000;
-    return session_absolute_max_age === null
-      ? idle
-      : Math.min(idle, createdAt + session_absolute_max_age * 1000);
-  }
-
-  // Activity refreshes the expiry at most once per interval, so read-only
-  // requests do not write on every visit.
-  get #touchInterval(): number {
-    return Math.min(60_000, this.#context.settings.session_max_age * 100);
-  }
-
-  #setCookie(
-    response: HttpResponse,
-    key: string,
-    expiresAt: number,
-    now: number,
-  ): void {
-    const cookie = this.#context.cookie;
-    response.setCookie(this.#context.settings.session_cookie_name, key, {
-      ...cookie,
-      max_age: Math.max(0, Math.floor((expiresAt - now) / 1000)),
-      expires: new Date(expiresAt),
-      secure: cookie.secure || this.#request.isSecure(),
-    });
-    response.headers.set("cache-control", "no-store");
-  }
-
-  #deleteCookie(response: HttpResponse): void {
-    const cookie = this.#context.cookie;
-    response.deleteCookie(this.#context.settings.session_cookie_name, {
-      ...cookie,
-      secure: cookie.secure || this.#request.isSecure(),
-    });
-    response.headers.set("cache-control", "no-store");
+    setSessionCookie(
+      this.#context,
+      this.#request,
+      response,
+      key,
+      meta.expiresAt,
+      now,
+    );
   }
 }

@@ -6,34 +6,24 @@
  */
 
 import { createHash } from "node:crypto";
+import { randomString } from "../security/random_string.ts";
 
-const ALPHABET =
-  "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const KEY_LENGTH = 64;
 const WELL_FORMED = /^[A-Za-z0-9]{64}$/;
-// 248 = 4 * 62: bytes at or above it would favour the first 8 characters.
-const UNBIASED_LIMIT = 248;
 
 /**
- * A new random alphanumeric string (64 characters by default).
+ * A new session key: 64 random alphanumeric characters.
  *
  * @example A session key
  * ```ts
  * import { generateKey } from "./session_key.ts";
  * console.assert(/^[A-Za-z0-9]{64}$/.test(generateKey()));
  * ```
+ *
+ * @returns the key
  */
-export function generateKey(length = KEY_LENGTH): string {
-  let key = "";
-  const bytes = new Uint8Array(length * 2);
-  while (key.length < length) {
-    crypto.getRandomValues(bytes);
-    for (const byte of bytes) {
-      if (byte < UNBIASED_LIMIT) key += ALPHABET[byte % 62];
-      if (key.length === length) break;
-    }
-  }
-  return key;
+export function generateKey(): string {
+  return randomString(KEY_LENGTH);
 }
 
 /** True when `value` could be a key this framework issued. */

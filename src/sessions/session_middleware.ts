@@ -12,7 +12,8 @@ import { SpiderwebMiddleware } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
 import { runtime } from "../runtime/load.ts";
-import { Session, type SessionContext } from "./session.ts";
+import { Session } from "./session.ts";
+import type { SessionContext } from "./session_cookie.ts";
 import {
   CheckSessionAges,
   CheckSessionCookieName,

@@ -52,6 +52,36 @@ export function sessionSettings(server: App): SessionSettings {
   };
 }
 
+/**
+ * When a session expires: `session_max_age` after the last activity, capped
+ * by `session_absolute_max_age` after creation.
+ *
+ * @param settings the session settings
+ * @param createdAt creation time, epoch ms
+ * @param lastActive last activity, epoch ms
+ * @returns the expiry, epoch ms
+ */
+export function sessionExpiry(
+  settings: SessionSettings,
+  createdAt: number,
+  lastActive: number,
+): number {
+  const idle = lastActive + settings.session_max_age * 1000;
+  const absolute = settings.session_absolute_max_age;
+  return absolute === null ? idle : Math.min(idle, createdAt + absolute * 1000);
+}
+
+/**
+ * How often activity refreshes the expiry: at most once a minute, so
+ * read-only requests do not write on every visit.
+ *
+ * @param settings the session settings
+ * @returns the interval in ms
+ */
+export function touchInterval(settings: SessionSettings): number {
+  return Math.min(60_000, settings.session_max_age * 100);
+}
+
 const ATTRIBUTE = /^[\x21-\x3A\x3C-\x7E]+$/;
 
 function settingError(name: string, why: string): ConfigError {

@@ -1,0 +1,71 @@
+/**
+ * The startup checks of `CSRFMiddleware`, as in spiderweb: sessions present
+ * and listed above CSRF, trusted origins well formed, `csrf_max_age` whole.
+ *
+ * @module
+ */
+
+import { type MiddlewareClass, ServerCheck } from "../core/middleware.ts";
+import { ConfigError } from "../http/errors.ts";
+import { originPatternProblem } from "../http/trusted_origins.ts";
+import { SessionMiddleware } from "../sessions/session_middleware.ts";
+
+/** Sessions middleware must be present… */
+export class CheckForSessionMiddleware extends ServerCheck {
+  /** Fails without SessionMiddleware. */
+  override check(): ConfigError | undefined {
+    if (!this.server.middleware.some((m) => m instanceof SessionMiddleware)) {
+      return new ConfigError(
+        "CSRFMiddleware requires SessionMiddleware: add it above CSRFMiddleware",
+      );
+    }
+  }
+}
+
+/** …and listed above CSRF. */
+export class VerifyCorrectMiddlewarePlacement extends ServerCheck {
+  /** Fails when SessionMiddleware comes after CSRFMiddleware. */
+  override check(): ConfigError | undefined {
+    const list = this.server.middleware;
+    const session = list.findIndex((m) => m instanceof SessionMiddleware);
+    // The CSRF middleware is the one whose class declares this check.
+    const csrf = list.findIndex((m) =>
+      (m.constructor as MiddlewareClass).checks?.includes(
+        VerifyCorrectMiddlewarePlacement,
+      )
+    );
+    if (session !== -1 && session > csrf) {
+      return new ConfigError(
+        "SessionMiddleware must be listed above CSRFMiddleware",
+      );
+    }
+  }
+}
+
+/** Trusted origins must be origins, and `csrf_max_age` an integer. */
+export class VerifyCorrectFormatForTrustedOrigins extends ServerCheck {
+  /** Fails on the first malformed entry. */
+  override check(): ConfigError | undefined {
+    const options = this.server.options;
+    const maxAge = options.csrf_max_age;
+    if (maxAge !== undefined && !Number.isSafeInteger(maxAge)) {
+      return new ConfigError(
+        `Invalid csrf_max_age: ${
+          JSON.stringify(maxAge)
+        } is not a whole number of seconds`,
+      );
+    }
+    const entries = options.csrf_trusted_origins ?? [];
+    if (!Array.isArray(entries)) {
+      return new ConfigError("Invalid csrf_trusted_origins: expected a list");
+    }
+    for (const entry of entries) {
+      const problem = originPatternProblem(entry);
+      if (problem) {
+        return new ConfigError(
+          `Invalid csrf_trusted_origins entry: ${problem}`,
+        );
+      }
+    }
+  }
+}
