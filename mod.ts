@@ -168,25 +168,29 @@ export type {
   TestRequestInit,
 } from "./src/testing/test_client.ts";
 export {
-  APIError,
-  BadRequest,
   ConfigError,
-  CSRFError,
-  Forbidden,
   GeneralException,
-  MethodNotAllowed,
   NoResponseError,
-  NotFound,
   ParseError,
-  PayloadTooLarge,
   ReverseNotFound,
-  ServerError,
-  ServiceUnavailable,
   SpiderwebException,
-  SpiderwebNetworkException,
   StartupErrors,
-  Unauthorized,
   UnusedMiddleware,
 } from "./src/http/errors.ts";
+export {
+  APIError,
+  SpiderwebNetworkException,
+} from "./src/http/network_errors.ts";
+export {
+  BadRequest,
+  CSRFError,
+  Forbidden,
+  MethodNotAllowed,
+  NotFound,
+  PayloadTooLarge,
+  ServerError,
+  ServiceUnavailable,
+  Unauthorized,
+} from "./src/http/status_errors.ts";
 
 export { VERSION } from "./src/core/version.ts";

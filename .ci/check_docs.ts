@@ -23,11 +23,12 @@ interface JsDoc {
 interface TsType {
   repr?: string;
   kind?: string;
-  value?: { typeName?: string; typeParams?: TsType[] } | string;
+  value?: { typeName?: string; typeParams?: TsType[] } | TsType[] | string;
 }
 interface FunctionDef {
   params: { kind: string; name?: string }[];
   returnType?: TsType;
+  hasBody?: boolean;
 }
 interface Member {
   name: string;
@@ -47,13 +48,19 @@ interface Declaration {
   };
 }
 
+// `void`, `Promise<void>`, `MaybePromise<void>` and unions of them.
 function returnsNothing(type: TsType | undefined): boolean {
   if (!type) return true;
   const repr = type.repr ?? "";
   if (repr === "void" || repr === "undefined" || repr === "never") return true;
-  if (repr === "Promise" && typeof type.value === "object") {
-    const inner = type.value.typeParams?.[0];
-    return inner?.repr === "void" || inner?.repr === "undefined";
+  if (type.kind === "union" && Array.isArray(type.value)) {
+    return (type.value as TsType[]).every(returnsNothing);
+  }
+  if (
+    (repr === "Promise" || repr === "MaybePromise")
+    && typeof type.value === "object" && !Array.isArray(type.value)
+  ) {
+    return returnsNothing(type.value.typeParams?.[0]);
   }
   return false;
 }
@@ -112,8 +119,12 @@ export function checkDocs(json: string): string[] {
               }, false),
             );
           }
-          for (const method of def.methods ?? []) {
+          const methods = def.methods ?? [];
+          for (const method of methods) {
             if (method.accessibility === "private") continue;
+            // An overloaded method's implementation signature is not API.
+            const overloads = methods.filter((m) => m.name === method.name);
+            if (overloads.length > 1 && method.functionDef?.hasBody) continue;
             if (method.kind === "getter" || method.kind === "setter") continue;
             const fn = method.functionDef ?? {
               params: method.params ?? [],

@@ -29,22 +29,41 @@ export class AnonymousUser {
   /** Always false. */
   readonly is_superuser: boolean = false;
 
-  /** The empty username. */
+  /**
+   * The username, always empty.
+   *
+   * @returns `""`
+   */
   getUsername(): string {
     return this.username;
   }
 
-  /** Anonymous visitors have no permissions. */
+  /**
+   * Anonymous visitors have no permissions.
+   *
+   * @param _codename the permission's codename
+   * @returns false
+   */
   hasPermission(_codename: string): boolean {
     return false;
   }
 
-  /** Anonymous users have no password. */
+  /**
+   * Anonymous users have no password.
+   *
+   * @param _raw the password
+   * @returns a rejected promise
+   */
   setPassword(_raw: string): Promise<void> {
     return Promise.reject(new Error("AnonymousUser has no password"));
   }
 
-  /** Anonymous users have no password. */
+  /**
+   * Anonymous users have no password.
+   *
+   * @param _raw the password
+   * @returns a rejected promise
+   */
   checkPassword(_raw: string): Promise<boolean> {
     return Promise.reject(new Error("AnonymousUser has no password"));
   }

@@ -28,7 +28,9 @@ export interface Credentials {
 }
 
 /**
- * The active user with these credentials, or null.
+ * The active user with these credentials. Every failure (unknown user,
+ * inactive user, unusable or wrong password) takes one password hash, so
+ * timing does not reveal which usernames exist.
  *
  * @example A login view
  * ```ts
@@ -45,6 +47,10 @@ export interface Credentials {
  * }, { allowed_methods: ["POST"] });
  * await app.close();
  * ```
+ *
+ * @param request the request (its app holds the users)
+ * @param credentials the username and password
+ * @returns the user, or null
  */
 export async function authenticate(
   request: SpiderwebRequest,
@@ -66,8 +72,26 @@ export async function authenticate(
 }
 
 /**
- * Logs `user` in: rotates the session key (keeping the data), stores the
- * user's id in the session, sets `request.user` and `last_login`.
+ * Logs `user` in: rotates the session key (keeping the data; the old key
+ * dies), stores the user's id in the session, sets `request.user` and
+ * `last_login`.
+ *
+ * @example Logging in after sign-up
+ * ```ts
+ * import { createUser, login, SessionMiddleware, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware] });
+ * app.route("/signup", async (request) => {
+ *   const user = await createUser(request.server, { username: "ann", password: "pw" });
+ *   await login(request, user);
+ *   return { user: user.username };
+ * });
+ * const response = await app.fetch(new Request("http://localhost/signup"));
+ * console.assert(response.headers.get("set-cookie")?.startsWith("swsession="));
+ * await app.close();
+ * ```
+ *
+ * @param request the request (needs SessionMiddleware)
+ * @param user the user to log in
  */
 export async function login(
   request: SpiderwebRequest,
@@ -85,13 +109,46 @@ export async function login(
   user.save();
 }
 
-/** Logs out: deletes the session row and expires the cookie. */
+/**
+ * Logs out: the session is deleted before the response is sent, the cookie
+ * expires, and `request.user` is anonymous.
+ *
+ * @example A logout view
+ * ```ts
+ * import { logout, SessionMiddleware, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware] });
+ * app.route("/logout", async (request) => {
+ *   await logout(request);
+ *   return { ok: true };
+ * });
+ * const response = await app.fetch(new Request("http://localhost/logout"));
+ * console.assert(response.status === 200);
+ * await app.close();
+ * ```
+ *
+ * @param request the request (needs SessionMiddleware)
+ */
 export async function logout(request: SpiderwebRequest): Promise<void> {
   await request.flushSession();
   request.user = ANONYMOUS_USER;
 }
 
-/** Ends every session of the logged-in user (all devices), then logs out. */
+/**
+ * Ends every session of the logged-in user (all devices), then logs out.
+ *
+ * @example Logging out everywhere
+ * ```ts
+ * import { logoutAll, SessionMiddleware, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware] });
+ * app.route("/logout-all", async (request) => ({ ended: await logoutAll(request) }));
+ * const response = await app.fetch(new Request("http://localhost/logout-all"));
+ * console.assert((await response.json()).ended === 0); // nobody was logged in
+ * await app.close();
+ * ```
+ *
+ * @param request the request (needs SessionMiddleware)
+ * @returns how many sessions were ended
+ */
 export async function logoutAll(request: SpiderwebRequest): Promise<number> {
   const userId = request.SESSION[AUTH_USER_KEY];
   const store = sessionStoreOf(request.server);

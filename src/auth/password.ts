@@ -56,14 +56,19 @@ function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /**
- * Hashes a password in Django's format.
+ * Hashes a password in Django's format (`pbkdf2_sha256$iterations$salt$hash`).
  *
  * @example Hashing and checking
  * ```ts
- * import { checkPassword, makePassword } from "./password.ts";
+ * import { checkPassword, makePassword } from "../../mod.ts";
  * const encoded = await makePassword("s3cret", 1000);
  * console.assert(await checkPassword("s3cret", encoded));
  * ```
+ *
+ * @param password the password
+ * @param iterations PBKDF2 iterations
+ * @returns the encoded hash
+ * @throws RangeError for a password over 4096 characters
  */
 export async function makePassword(
   password: string,
@@ -90,8 +95,20 @@ export function isUsablePassword(encoded: string | null | undefined): boolean {
 }
 
 /**
- * True when `password` matches `encoded`. False for empty input, unusable or
- * malformed hashes, unknown algorithms and over-long passwords.
+ * True when `password` matches `encoded`, compared in constant time. False
+ * for empty input, unusable or malformed hashes, unknown algorithms and
+ * over-long passwords.
+ *
+ * @example Checking a Django hash
+ * ```ts
+ * import { checkPassword, makePassword } from "../../mod.ts";
+ * const encoded = await makePassword("pw", 1000);
+ * console.assert(!await checkPassword("wrong", encoded));
+ * ```
+ *
+ * @param password the password to check
+ * @param encoded a hash from `makePassword` (or Django)
+ * @returns whether they match
  */
 export async function checkPassword(
   password: string | null | undefined,

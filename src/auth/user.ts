@@ -71,28 +71,50 @@ export class User implements UserFields {
     Object.assign(this, fields);
   }
 
-  /** The username. */
+  /**
+   * The username.
+   *
+   * @returns the username
+   */
   getUsername(): string {
     return this.username;
   }
 
-  /** First and last name. */
+  /**
+   * First and last name.
+   *
+   * @returns the names joined by a space, trimmed
+   */
   getFullName(): string {
     return `${this.first_name} ${this.last_name}`.trim();
   }
 
-  /** The first name. */
+  /**
+   * The first name.
+   *
+   * @returns the first name
+   */
   getShortName(): string {
     return this.first_name;
   }
 
-  /** Hashes and sets a new password (call `save()` to store it). */
+  /**
+   * Hashes and sets a new password (call `save()` to store it); an empty
+   * password makes it unusable.
+   *
+   * @param raw the password
+   */
   async setPassword(raw: string): Promise<void> {
     if (!raw) this.setUnusablePassword();
     else this.password = await makePassword(raw);
   }
 
-  /** True when `raw` is this user's password. */
+  /**
+   * Checks a password in constant time.
+   *
+   * @param raw the password to check
+   * @returns true when it is this user's password
+   */
   checkPassword(raw: string): Promise<boolean> {
     return checkPassword(raw, this.password);
   }
@@ -102,7 +124,11 @@ export class User implements UserFields {
     this.password = makeUnusablePassword();
   }
 
-  /** False for an empty or unusable password. */
+  /**
+   * Whether the user can log in with a password.
+   *
+   * @returns false for an empty or unusable password
+   */
   hasUsablePassword(): boolean {
     return isUsablePassword(this.password);
   }
@@ -115,7 +141,12 @@ export class User implements UserFields {
     ).run(...WRITABLE_COLUMNS.map((column) => toSql(this[column])), this.id);
   }
 
-  /** True for superusers and holders of the permission. */
+  /**
+   * Whether the user holds a permission (superusers hold all; inactive users none).
+   *
+   * @param codename the permission's codename
+   * @returns true when granted
+   */
   hasPermission(codename: string): boolean {
     if (!this.is_active) return false;
     if (this.is_superuser) return true;
@@ -124,7 +155,12 @@ export class User implements UserFields {
     ).get(this.id, codename) !== undefined;
   }
 
-  /** Grants a permission, creating it if needed. */
+  /**
+   * Grants a permission, creating it if needed.
+   *
+   * @param codename the permission's codename
+   * @param name its human-readable name
+   */
   addPermission(codename: string, name = codename): void {
     const db = userDatabase(this.#app);
     db.transaction(() => {
@@ -137,7 +173,11 @@ export class User implements UserFields {
     });
   }
 
-  /** Revokes a permission. */
+  /**
+   * Revokes a permission.
+   *
+   * @param codename the permission's codename
+   */
   removePermission(codename: string): void {
     userDatabase(this.#app).prepare(
       "DELETE FROM spiderweb_user_permissions WHERE user_id = ? AND permission_id IN (SELECT id FROM spiderweb_permissions WHERE codename = ?)",

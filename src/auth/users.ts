@@ -30,6 +30,18 @@ export interface NewUser {
 /**
  * Creates a user with a hashed password.
  *
+ * @example Creating a user
+ * ```ts
+ * import { createUser, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:" });
+ * const user = await createUser(app, { username: "ann", password: "pw" });
+ * console.assert(user.username === "ann" && user.is_active);
+ * await app.close();
+ * ```
+ *
+ * @param app the app whose database holds the users
+ * @param fields the username, password and other fields
+ * @returns the new user
  * @throws Error for an empty, over-long or taken username
  */
 export async function createUser(
@@ -62,7 +74,23 @@ export async function createUser(
   return getUser(app, Number(lastInsertRowid))!;
 }
 
-/** The user with this id, or null. */
+/**
+ * The user with this id.
+ *
+ * @example Looking a user up by id
+ * ```ts
+ * import { createUser, getUser, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:" });
+ * const { id } = await createUser(app, { username: "ann" });
+ * console.assert(getUser(app, id)?.username === "ann");
+ * console.assert(getUser(app, 999) === null);
+ * await app.close();
+ * ```
+ *
+ * @param app the app whose database holds the users
+ * @param id the user's id
+ * @returns the user, or null
+ */
 export function getUser(
   app: App,
   id: number | string,
@@ -73,7 +101,22 @@ export function getUser(
   return row ? new User(app, rowToFields(row)) : null;
 }
 
-/** The user with this username, or null. */
+/**
+ * The user with this username.
+ *
+ * @example Looking a user up by name
+ * ```ts
+ * import { createUser, getUserByUsername, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter({ db: ":memory:" });
+ * await createUser(app, { username: "ann" });
+ * console.assert(getUserByUsername(app, "ann")?.username === "ann");
+ * await app.close();
+ * ```
+ *
+ * @param app the app whose database holds the users
+ * @param username the username
+ * @returns the user, or null
+ */
 export function getUserByUsername(
   app: App,
   username: string,

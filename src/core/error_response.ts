@@ -6,7 +6,8 @@
  * @module
  */
 
-import { PayloadTooLarge, SpiderwebNetworkException } from "../http/errors.ts";
+import { SpiderwebNetworkException } from "../http/network_errors.ts";
+import { PayloadTooLarge } from "../http/status_errors.ts";
 import type { Engine } from "./engine.ts";
 import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
 import type { SpiderwebRequest } from "./request.ts";

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { SpiderwebNetworkException } from "../http/errors.ts";
+import type { SpiderwebNetworkException } from "../http/network_errors.ts";
 import { HttpResponse, JsonResponse } from "./response.ts";
 import type { SpiderwebRequest } from "./request.ts";
 import type { ViewFunction } from "./view.ts";

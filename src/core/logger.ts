@@ -6,13 +6,29 @@
 
 /** Anything with these four methods, such as `console`. */
 export interface Logger {
-  /** Detail for debugging. */
+  /**
+   * Details for development.
+   *
+   * @param data what to log
+   */
   debug(...data: unknown[]): void;
-  /** Normal operation. */
+  /**
+   * Normal operation.
+   *
+   * @param data what to log
+   */
   info(...data: unknown[]): void;
-  /** Something to look at. */
+  /**
+   * Something to look at.
+   *
+   * @param data what to log
+   */
   warn(...data: unknown[]): void;
-  /** A failure. */
+  /**
+   * A failure.
+   *
+   * @param data what to log
+   */
   error(...data: unknown[]): void;
 }
 

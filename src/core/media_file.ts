@@ -53,7 +53,14 @@ function randomLetters(count: number): string {
 export class MediaFile extends File {
   readonly #mediaDir: string | null;
 
-  /** Wraps file contents; `mediaDir` is where `save()` writes. */
+  /**
+   * Wraps file contents; the framework makes these for uploads.
+   *
+   * @param parts the contents
+   * @param name the name the client sent
+   * @param options the type and modification time
+   * @param mediaDir where `save()` writes, or null without `media_dir`
+   */
   constructor(
     parts: BlobPart[],
     name: string,
@@ -75,11 +82,9 @@ export class MediaFile extends File {
   }
 
   /**
-   * Writes the file into `media_dir` and returns the stored path. The name
-   * is sanitised, and an existing file is never overwritten: a collision
-   * adds `_[<6 letters>]` before the extension.
+   * Writes the file under `media_dir` with a sanitised, unique name.
    *
-   * @throws ConfigError when `media_dir` is not set
+   * @returns the path written
    */
   async save(): Promise<string> {
     if (!this.#mediaDir) {

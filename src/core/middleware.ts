@@ -32,12 +32,20 @@ export class ServerCheck {
   /** The app being checked. */
   readonly server: App;
 
-  /** Creates the check for an app. */
+  /**
+   * Creates the check for an app.
+   *
+   * @param server the app being checked
+   */
   constructor(server: App) {
     this.server = server;
   }
 
-  /** Returns an error when the configuration is invalid. */
+  /**
+   * Checks the configuration.
+   *
+   * @returns an error when it is invalid, else nothing
+   */
   check(): Error | undefined | void {
     return undefined;
   }
@@ -72,30 +80,58 @@ export class SpiderwebMiddleware {
   /** The app this middleware belongs to. */
   readonly server: App;
 
-  /** Creates the middleware for an app. */
+  /**
+   * Creates the middleware for an app (once, at construction).
+   *
+   * @param server the app; its options hold the middleware's settings
+   */
   constructor(server: App) {
     this.server = server;
   }
 
-  /** Runs before the view; a returned response short-circuits. */
+  /**
+   * Runs before the view, outermost middleware first.
+   *
+   * @param request the request
+   * @returns a response to short-circuit with, or nothing to go on
+   */
   processRequest?(
     request: SpiderwebRequest,
   ): MaybePromise<HttpResponse | null | undefined | void>;
 
-  /** Runs after the view, on every response. */
+  /**
+   * Runs after the view on every response, innermost middleware first.
+   *
+   * @param request the request
+   * @param response the response, to edit in place
+   */
   processResponse?(
     request: SpiderwebRequest,
     response: HttpResponse,
   ): MaybePromise<void>;
 
-  /** Receives and returns the rendered body; may edit headers. */
+  /**
+   * Runs after rendering: receives the body and returns it (or a new one);
+   * may edit headers.
+   *
+   * @param request the request
+   * @param response the response
+   * @param body the rendered body
+   * @returns the body to send
+   */
   postProcess?(
     request: SpiderwebRequest,
     response: HttpResponse,
     body: ResponseBody | null,
   ): MaybePromise<ResponseBody | null>;
 
-  /** Handles a non-network error from a request hook or the view. */
+  /**
+   * Handles a non-network error from a request hook or the view.
+   *
+   * @param request the request
+   * @param error what was thrown
+   * @returns a response to answer with, or nothing for the 500 view
+   */
   onError?(
     request: SpiderwebRequest,
     error: unknown,

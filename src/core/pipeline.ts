@@ -6,13 +6,14 @@
  * @module
  */
 
-import { BadRequest, UnusedMiddleware } from "../http/errors.ts";
+import { UnusedMiddleware } from "../http/errors.ts";
+import { BadRequest } from "../http/status_errors.ts";
 import { splitTarget } from "../http/request_target.ts";
 import type { ResponseParts } from "../runtime/runtime.ts";
 import type { Engine } from "./engine.ts";
 import { errorResponse } from "./error_response.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
-import { SpiderwebRequest } from "./request.ts";
+import { setRequestBody, SpiderwebRequest } from "./request.ts";
 import { parseForm, readBody } from "./request_body.ts";
 import { type HttpResponse, toResponseParts } from "./response.ts";
 import { selectHandler } from "./select_handler.ts";
@@ -64,7 +65,8 @@ async function dispatch(
   const [handler, params] = selectHandler(engine, request);
   request.handler = handler;
   if (request.raw.body) {
-    request.setBody(
+    setRequestBody(
+      request,
       await readBody(request.raw, engine.app.max_request_body_size),
     );
     await parseForm(request);

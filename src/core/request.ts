@@ -6,7 +6,7 @@
  */
 
 import { parseCookieHeader } from "../http/cookie.ts";
-import { BadRequest } from "../http/errors.ts";
+import { BadRequest } from "../http/status_errors.ts";
 import type { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { RouteInfo } from "../routing/route_table.ts";
@@ -47,6 +47,15 @@ export interface RequestContext {
   /** Computes `request.user` on its first read. */
   readonly loadUser?: (request: SpiderwebRequest) => unknown;
 }
+
+/**
+ * Stores a request's buffered body; the pipeline calls it before any view
+ * runs (set in a static block, so it is no public method).
+ */
+export let setRequestBody: (
+  request: SpiderwebRequest,
+  bytes: Uint8Array<ArrayBuffer>,
+) => void;
 
 /**
  * A request as views see it.
@@ -100,7 +109,20 @@ export class SpiderwebRequest {
   #cookies: Record<string, string> | undefined;
   #meta: Record<string, string> | undefined;
 
-  /** Wraps a Fetch request whose path was already split and decoded. */
+  static {
+    setRequestBody = (request, bytes) => {
+      request.#bodyBytes = bytes;
+    };
+  }
+
+  /**
+   * Wraps a Fetch request whose path was already split and decoded (the
+   * pipeline builds requests; tests may too).
+   *
+   * @param raw the Fetch request
+   * @param parts the decoded path, the raw path and the query string
+   * @param context the app, proxy trust, peer address and user loader
+   */
   constructor(
     raw: Request,
     parts: { path: string; rawPath: string; queryString: string },
@@ -187,14 +209,10 @@ export class SpiderwebRequest {
     return new TextDecoder().decode(this.#bodyBytes);
   }
 
-  /** Stores the buffered body (the router does this before any view runs). */
-  setBody(bytes: Uint8Array<ArrayBuffer>): void {
-    this.#bodyBytes = bytes;
-  }
-
   /**
    * The body parsed as JSON.
    *
+   * @returns the parsed value
    * @throws BadRequest for an empty or invalid body (a 400)
    */
   json(): unknown {
@@ -242,7 +260,11 @@ export class SpiderwebRequest {
     return meta;
   }
 
-  /** True for urlencoded and multipart bodies. */
+  /**
+   * Whether the body is a form.
+   *
+   * @returns true for urlencoded and multipart bodies
+   */
   isFormRequest(): boolean {
     const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
     return type.startsWith("application/x-www-form-urlencoded")
@@ -250,7 +272,11 @@ export class SpiderwebRequest {
       || type.startsWith("multipart/form-data");
   }
 
-  /** True over HTTPS (or a trusted `X-Forwarded-Proto: https`). */
+  /**
+   * Whether the request came over HTTPS.
+   *
+   * @returns true over HTTPS (or a trusted `X-Forwarded-Proto: https`)
+   */
   isSecure(): boolean {
     if (this.#trustForwarded) {
       const proto = this.raw.headers.get("x-forwarded-proto");

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { BadRequest, PayloadTooLarge } from "../http/errors.ts";
+import { BadRequest, PayloadTooLarge } from "../http/status_errors.ts";
 import { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { SpiderwebRequest } from "./request.ts";

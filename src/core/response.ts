@@ -67,6 +67,9 @@ function httpDate(): string {
   return dateText;
 }
 
+// The headers a response sends (set in a static block: not public API).
+let headersToSend: (response: HttpResponse) => Headers | Record<string, string>;
+
 /**
  * An HTTP response: a body, a status and headers. The defaults are
  * `content-type: text/html; charset=utf-8`, `server: Spiderweb` and `date`.
@@ -131,8 +134,12 @@ export class HttpResponse {
     return this.#headers;
   }
 
-  /** The headers to send, with `date`. */
-  fetchHeaders(): Headers | Record<string, string> {
+  static {
+    headersToSend = (response) => response.#headersToSend();
+  }
+
+  // The headers to send, with `date`.
+  #headersToSend(): Headers | Record<string, string> {
     if (!this.#headers && this.#init === undefined) {
       const type = (this.constructor as typeof HttpResponse).contentType;
       return type
@@ -187,14 +194,24 @@ export class HttpResponse {
     return false;
   }
 
-  /** The body as it will be sent; templates render here. */
+  /**
+   * The body as it will be sent; subclasses that render late (templates,
+   * files) override it.
+   *
+   * @param _request the request being answered
+   * @returns the body
+   */
   render(
     _request?: SpiderwebRequest,
   ): Promise<ResponseBody | null> | ResponseBody | null {
     return this.body;
   }
 
-  /** The body as text, when it is text. */
+  /**
+   * The body as text.
+   *
+   * @returns the text body, bytes decoded as UTF-8, else `""`
+   */
   toString(): string {
     return typeof this.body === "string"
       ? this.body
@@ -218,7 +235,7 @@ export function toResponseParts(
   }
   const noBody = method === "HEAD" || status === 204 || status === 304;
   if (noBody && body instanceof ReadableStream) body.cancel().catch(() => {});
-  const headers = response.fetchHeaders();
+  const headers = headersToSend(response);
   return { status, headers, body: noBody ? null : body };
 }
 
@@ -237,9 +254,9 @@ export class JsonResponse extends HttpResponse {
   static override contentType: string | null = "application/json";
 
   /**
-   * Creates the response from the data.
+   * Creates a response.
    *
-   * @param data the value to serialize, or `{ data, status_code, headers }`
+   * @param body the body, or `{ body, status_code, headers, context }`
    * @param init the status, headers and context
    */
   constructor(data?: unknown, init: ResponseInit = {}) {

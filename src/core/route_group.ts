@@ -52,19 +52,36 @@ export class RouteGroup implements RouteRegistrar {
   /** The routes, in registration order. */
   readonly routes: GroupedRoute[] = [];
 
-  /** Creates an empty group. */
+  /**
+   * Creates an empty group.
+   *
+   * @param options the path prefix and the name namespace
+   */
   constructor(options: RouteGroupOptions = {}) {
     this.prefix = (options.prefix ?? "").replace(/\/+$/, "");
     this.namespace = options.namespace;
   }
 
-  /** Registers `view` at `path` in the group and returns it. */
+  /**
+   * Registers `view` at `path` and returns it.
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param view a view function or a `View` subclass
+   * @param options allowed methods, name, CSRF exemption, schema
+   * @returns the view
+   */
   route<P extends string, V extends ViewFor<P>>(
     path: P,
     view: V,
     options?: RouteOptions,
   ): V;
-  /** Returns a registrar to call on a view. */
+  /**
+   * Returns a registrar to call on a view (or use as a class decorator).
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param options allowed methods, name, CSRF exemption, schema
+   * @returns a function that registers a view and returns it
+   */
   route<P extends string>(
     path: P,
     options?: RouteOptions,
@@ -82,7 +99,13 @@ export class RouteGroup implements RouteRegistrar {
     );
   }
 
-  /** Adds a route to the group. */
+  /**
+   * Registers `view` at `path`.
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param view a view function or a `View` subclass
+   * @param options allowed methods, name, CSRF exemption, schema
+   */
   addRoute<P extends string>(
     path: P,
     view: ViewFor<P> | AnyView,

@@ -31,18 +31,37 @@ export type ViewFor<P extends string> =
 
 /** The `route()` and `addRoute()` of routers and route groups. */
 export interface RouteRegistrar {
-  /** Registers `view` at `path` and returns it. */
+  /**
+   * Registers `view` at `path` and returns it.
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param view a view function or a `View` subclass
+   * @param options allowed methods, name, CSRF exemption, schema
+   * @returns the view
+   */
   route<P extends string, V extends ViewFor<P>>(
     path: P,
     view: V,
     options?: RouteOptions,
   ): V;
-  /** Returns a registrar to call on a view (or use as a class decorator). */
+  /**
+   * Returns a registrar to call on a view (or use as a class decorator).
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param options allowed methods, name, CSRF exemption, schema
+   * @returns a function that registers a view and returns it
+   */
   route<P extends string>(
     path: P,
     options?: RouteOptions,
   ): <V extends ViewFor<P>>(view: V) => V;
-  /** Registers `view` at `path`. */
+  /**
+   * Registers `view` at `path`.
+   *
+   * @param path e.g. `/user/<int:id>`
+   * @param view a view function or a `View` subclass
+   * @param options allowed methods, name, CSRF exemption, schema
+   */
   addRoute<P extends string>(
     path: P,
     view: ViewFor<P>,

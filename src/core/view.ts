@@ -4,7 +4,7 @@
  * @module
  */
 
-import { MethodNotAllowed } from "../http/errors.ts";
+import { MethodNotAllowed } from "../http/status_errors.ts";
 import { HttpResponse } from "./response.ts";
 import type { SpiderwebRequest } from "./request.ts";
 
@@ -66,7 +66,12 @@ export class View {
   /** The name of the template the view renders, if any. */
   template_name: string | null = null;
 
-  /** The methods this view class defines, upper-case, in `Allow` order. */
+  /**
+   * The methods this view class defines, upper-case, in `Allow` order (HEAD
+   * with `get`, and OPTIONS).
+   *
+   * @returns the methods
+   */
   static allowedMethods(): string[] {
     const methods = new Set<string>();
     for (
@@ -83,7 +88,13 @@ export class View {
     return sortMethods(methods);
   }
 
-  /** Answers OPTIONS with 204 and the `Allow` header. */
+  /**
+   * Answers OPTIONS with 204 and the `Allow` header.
+   *
+   * @param _request the request
+   * @param _params the path values
+   * @returns the 204 response
+   */
   options(_request: SpiderwebRequest, _params?: unknown): HttpResponse {
     const allow = (this.constructor as typeof View).allowedMethods();
     return new HttpResponse(null, {

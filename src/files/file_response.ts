@@ -7,7 +7,7 @@
 
 import { open, stat } from "node:fs/promises";
 import { extname } from "node:path";
-import { NotFound } from "../http/errors.ts";
+import { NotFound } from "../http/status_errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import {
   HttpResponse,

@@ -9,7 +9,8 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { realpath } from "node:fs/promises";
 import { resolve, sep } from "node:path";
-import { ConfigError, NotFound } from "../http/errors.ts";
+import { ConfigError } from "../http/errors.ts";
+import { NotFound } from "../http/status_errors.ts";
 import { FileResponse } from "./file_response.ts";
 import type { AppBase } from "../core/app_base.ts";
 import type { ViewFunction } from "../core/view.ts";

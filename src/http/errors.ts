@@ -17,13 +17,21 @@
  * ```
  */
 export class SpiderwebException extends Error {
-  /** Creates the exception with its message. */
+  /**
+   * Creates the exception.
+   *
+   * @param message what went wrong
+   */
   constructor(message = "") {
     super(message);
     this.name = new.target.name;
   }
 
-  /** `Name() - message`, as the original prints it. */
+  /**
+   * The exception as the original prints it.
+   *
+   * @returns `Name() - message`
+   */
   override toString(): string {
     return `${this.name}() - ${this.message}`;
   }
@@ -33,9 +41,29 @@ export class SpiderwebException extends Error {
  * Invalid router options, routes or middleware, raised at construction.
  * A `StartupErrors` made only of configuration errors is one too, so
  * `instanceof ConfigError` holds whether one check failed or several.
+ *
+ * @example A duplicate route
+ * ```ts
+ * import { ConfigError, SpiderwebRouter } from "../../mod.ts";
+ * const app = new SpiderwebRouter();
+ * app.addRoute("/a", () => ({}));
+ * let error: unknown;
+ * try {
+ *   app.addRoute("/a", () => ({}));
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof ConfigError);
+ * ```
  */
 export class ConfigError extends SpiderwebException {
-  /** Also true for a `StartupErrors` whose errors are all `ConfigError`s. */
+  /**
+   * `instanceof` that is also true for a `StartupErrors` whose errors are
+   * all `ConfigError`s.
+   *
+   * @param value the value to test
+   * @returns whether it is a configuration error
+   */
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (this === ConfigError && value instanceof StartupErrors) {
       return value.errors.length > 0
@@ -44,15 +72,82 @@ export class ConfigError extends SpiderwebException {
     return Function.prototype[Symbol.hasInstance].call(this, value);
   }
 }
-/** A route path that cannot be parsed, such as an unknown converter. */
+/**
+ * A route path that cannot be parsed, such as an unknown converter.
+ *
+ * @example
+ * ```ts
+ * import { ParseError, SpiderwebRouter } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter().addRoute("/<nope:x>", () => ({}));
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof ParseError);
+ * ```
+ */
 export class ParseError extends SpiderwebException {}
-/** A misuse of the API, such as an invalid cookie name. */
+/**
+ * A misuse of the API, such as an invalid cookie name.
+ *
+ * @example
+ * ```ts
+ * import { GeneralException, HttpResponse } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new HttpResponse("").setCookie("a;b", "v");
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof GeneralException);
+ * ```
+ */
 export class GeneralException extends SpiderwebException {}
-/** Thrown by a middleware hook to remove that middleware for good. */
+/**
+ * Thrown by a middleware hook to remove that middleware for good.
+ *
+ * @example
+ * ```ts
+ * import { SpiderwebMiddleware, SpiderwebRouter, UnusedMiddleware } from "../../mod.ts";
+ * class OnlyOnce extends SpiderwebMiddleware {
+ *   override processRequest() {
+ *     throw new UnusedMiddleware();
+ *   }
+ * }
+ * const app = new SpiderwebRouter({ middleware: [OnlyOnce] });
+ * app.route("/", () => ({}));
+ * await app.fetch(new Request("http://localhost/"));
+ * console.assert(app.middleware.length === 0);
+ * ```
+ */
 export class UnusedMiddleware extends SpiderwebException {}
-/** A view returned nothing (or something that is not a response). */
+/**
+ * A view returned nothing (or something that is not a response).
+ *
+ * @example
+ * ```ts
+ * import { NoResponseError } from "../../mod.ts";
+ * const error = new NoResponseError("View v returned undefined");
+ * console.assert(error.toString() === "NoResponseError() - View v returned undefined");
+ * ```
+ */
 export class NoResponseError extends SpiderwebException {}
-/** `reverse()` found no route with the given name. */
+/**
+ * `reverse()` found no route with the given name.
+ *
+ * @example
+ * ```ts
+ * import { ReverseNotFound, SpiderwebRouter } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter().reverse("missing");
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof ReverseNotFound);
+ * ```
+ */
 export class ReverseNotFound extends SpiderwebException {}
 
 /**
@@ -66,134 +161,17 @@ export class ReverseNotFound extends SpiderwebException {}
  * ```
  */
 export class StartupErrors extends AggregateError {
-  /** Collects the errors under the original's message. */
+  /**
+   * Collects the errors under the original's message.
+   *
+   * @param errors every failure
+   * @param message the summary
+   */
   constructor(
     errors: Iterable<unknown>,
     message = "Problems were identified during startup \u2014 cannot continue.",
   ) {
     super(errors, message);
     this.name = "StartupErrors";
-  }
-}
-
-/**
- * An exception that answers the request with its own HTTP status `code`.
- *
- * @example Answering 409 from a view
- * ```ts
- * import { APIError } from "../../mod.ts";
- * const error = new APIError(409, "Conflict", "The name is taken");
- * console.assert(error.code === 409);
- * ```
- */
-export class SpiderwebNetworkException extends Error {
-  /** The HTTP status; anything but an integer in 400..599 answers 500. */
-  readonly code: number | string;
-  /** The short message, shown as `Msg:`. */
-  readonly msg: string;
-  /** The longer description, shown as `Desc:`. */
-  readonly desc: string;
-
-  /** Creates the exception from its code, message and description. */
-  constructor(code: number | string, msg = "", desc = "") {
-    super(desc || msg || String(code));
-    this.name = new.target.name;
-    this.code = code;
-    this.msg = msg;
-    this.desc = desc;
-  }
-
-  /** The HTTP status this exception answers with. */
-  get status(): number {
-    const code = this.code;
-    return typeof code === "number" && Number.isInteger(code)
-        && code >= 400 && code <= 599
-      ? code
-      : 500;
-  }
-
-  /** `Name(code, msg)`, as the original prints it. */
-  override toString(): string {
-    return `${this.name}(${this.code}, ${this.msg})`;
-  }
-}
-
-/** An error with a status, message and description of your choosing. */
-export class APIError extends SpiderwebNetworkException {}
-
-/** 400: the request could not be understood. */
-export class BadRequest extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(
-    desc: string = "The request could not be understood by the server",
-  ) {
-    super(400, "Bad Request", desc);
-  }
-}
-
-/** 401: the request requires authentication. */
-export class Unauthorized extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "The request requires user authentication") {
-    super(401, "Unauthorized", desc);
-  }
-}
-
-/** 403: the visitor may not access the resource. */
-export class Forbidden extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "You are not allowed to access this resource") {
-    super(403, "Forbidden", desc);
-  }
-}
-
-/** 404: nothing is there. */
-export class NotFound extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "The requested resource could not be found") {
-    super(404, "Not Found", desc);
-  }
-}
-
-/** 405: the endpoint does not accept the method. */
-export class MethodNotAllowed extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(
-    desc: string =
-      "The requested endpoint does not accept the requested method.",
-  ) {
-    super(405, "Method Not Allowed", desc);
-  }
-}
-
-/** 413: the request body is larger than `max_request_body_size`. */
-export class PayloadTooLarge extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "Request body too large") {
-    super(413, "Payload Too Large", desc);
-  }
-}
-
-/** 500: the server failed. */
-export class ServerError extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "The server has encountered an error") {
-    super(500, "Internal Server Error", desc);
-  }
-}
-
-/** 403: the CSRF token is missing or invalid. */
-export class CSRFError extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "CSRF token is invalid") {
-    super(403, "Forbidden", desc);
-  }
-}
-
-/** 503: a session store or other backend cannot be reached. */
-export class ServiceUnavailable extends SpiderwebNetworkException {
-  /** Creates the exception; `desc` replaces the default description. */
-  constructor(desc: string = "The service is temporarily unavailable") {
-    super(503, "Service Unavailable", desc);
   }
 }

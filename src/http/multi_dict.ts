@@ -21,7 +21,12 @@ import { setOwn } from "./own_data.ts";
  * ```
  */
 export class QueryDict extends URLSearchParams {
-  /** The last value for `name`, or null. */
+  /**
+   * The last value for `name`, as spiderweb's `QueryDict.get`.
+   *
+   * @param name the key
+   * @returns the last value, or null
+   */
   override get(name: string): string | null {
     const values = this.getAll(name);
     return values.length ? values[values.length - 1] : null;
@@ -34,14 +39,22 @@ export class QueryDict extends URLSearchParams {
     return dict;
   }
 
-  /** Each key mapped to its last value, keys kept as plain data. */
+  /**
+   * Each key mapped to its last value, keys kept as plain data.
+   *
+   * @returns the values by key
+   */
   lastValues(): Record<string, string> {
     const values: Record<string, string> = {};
     for (const key of new Set(this.keys())) setOwn(values, key, this.get(key));
     return values;
   }
 
-  /** The JSON form is `dict`. */
+  /**
+   * The JSON form, which is `dict`.
+   *
+   * @returns every key with all of its values
+   */
   toJSON(): Record<string, string[]> {
     return this.dict;
   }
@@ -60,12 +73,21 @@ export class QueryDict extends URLSearchParams {
 export class FileDict<F extends File = File> {
   readonly #entries: [string, F][];
 
-  /** Creates the dictionary from `[field, file]` pairs. */
+  /**
+   * Creates the dictionary.
+   *
+   * @param entries field names and files, in order
+   */
   constructor(entries: Iterable<[string, F]> = []) {
     this.#entries = [...entries];
   }
 
-  /** The last file for `name`, or null. */
+  /**
+   * The last file for `name`.
+   *
+   * @param name the field name
+   * @returns the file, or null
+   */
   get(name: string): F | null {
     for (let i = this.#entries.length - 1; i >= 0; i--) {
       if (this.#entries[i][0] === name) return this.#entries[i][1];
@@ -73,22 +95,40 @@ export class FileDict<F extends File = File> {
     return null;
   }
 
-  /** Every file for `name`, in upload order. */
+  /**
+   * Every file for `name`.
+   *
+   * @param name the field name
+   * @returns the files, in order
+   */
   getAll(name: string): F[] {
     return this.#entries.filter(([key]) => key === name).map(([, f]) => f);
   }
 
-  /** True when a file was uploaded under `name`. */
+  /**
+   * Whether a field was sent.
+   *
+   * @param name the field name
+   * @returns true when it has a file
+   */
   has(name: string): boolean {
     return this.#entries.some(([key]) => key === name);
   }
 
-  /** The field names, once each. */
+  /**
+   * The field names, each once.
+   *
+   * @returns an iterator over the names
+   */
   keys(): IterableIterator<string> {
     return new Set(this.#entries.map(([key]) => key)).values();
   }
 
-  /** The `[field, file]` pairs, in upload order. */
+  /**
+   * Every field and file, in order.
+   *
+   * @returns an iterator over `[name, file]` pairs
+   */
   entries(): IterableIterator<[string, F]> {
     return this.#entries.values();
   }
@@ -98,7 +138,11 @@ export class FileDict<F extends File = File> {
     return this.#entries.length;
   }
 
-  /** Iterates the `[field, file]` pairs. */
+  /**
+   * Every field and file, in order (as `entries()`).
+   *
+   * @returns an iterator over `[name, file]` pairs
+   */
   [Symbol.iterator](): IterableIterator<[string, F]> {
     return this.entries();
   }

@@ -87,9 +87,27 @@ function matchesFromStart(regex: RegExp, text: string): boolean {
   return regex.test(text);
 }
 
-/** At least one way of allowing origins must be configured. */
+/**
+ * At least one way of allowing origins must be configured.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { CorsMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [CorsMiddleware] });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class VerifyValidCorsSetting extends ServerCheck {
-  /** Fails when no origin could ever be allowed. */
+  /**
+   * Fails when no origin could ever be allowed.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const s = corsSettings(this.server);
     if (

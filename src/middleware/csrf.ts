@@ -10,7 +10,8 @@ import type { App } from "../core/app.ts";
 import { SpiderwebMiddleware } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
-import { ConfigError, CSRFError } from "../http/errors.ts";
+import { ConfigError } from "../http/errors.ts";
+import { CSRFError } from "../http/status_errors.ts";
 import {
   compileTrustedOrigins,
   type OriginPattern,

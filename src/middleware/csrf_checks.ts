@@ -10,9 +10,27 @@ import { ConfigError } from "../http/errors.ts";
 import { originPatternProblem } from "../http/trusted_origins.ts";
 import { SessionMiddleware } from "../sessions/session_middleware.ts";
 
-/** Sessions middleware must be present… */
+/**
+ * Sessions middleware must be present…
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { CSRFMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [CSRFMiddleware] });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckForSessionMiddleware extends ServerCheck {
-  /** Fails without SessionMiddleware. */
+  /**
+   * Fails without SessionMiddleware.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     if (!this.server.middleware.some((m) => m instanceof SessionMiddleware)) {
       return new ConfigError(
@@ -22,9 +40,27 @@ export class CheckForSessionMiddleware extends ServerCheck {
   }
 }
 
-/** …and listed above CSRF. */
+/**
+ * …and listed above CSRF.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { CSRFMiddleware, SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [CSRFMiddleware, SessionMiddleware] });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class VerifyCorrectMiddlewarePlacement extends ServerCheck {
-  /** Fails when SessionMiddleware comes after CSRFMiddleware. */
+  /**
+   * Fails when SessionMiddleware comes after CSRFMiddleware.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const list = this.server.middleware;
     const session = list.findIndex((m) => m instanceof SessionMiddleware);
@@ -42,9 +78,27 @@ export class VerifyCorrectMiddlewarePlacement extends ServerCheck {
   }
 }
 
-/** Trusted origins must be origins, and `csrf_max_age` an integer. */
+/**
+ * Trusted origins must be origins, and `csrf_max_age` an integer.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { CSRFMiddleware, SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware, CSRFMiddleware], csrf_trusted_origins: ["example.com/path"] });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class VerifyCorrectFormatForTrustedOrigins extends ServerCheck {
-  /** Fails on the first malformed entry. */
+  /**
+   * Fails on the first malformed entry.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const options = this.server.options;
     const maxAge = options.csrf_max_age;

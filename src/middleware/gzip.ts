@@ -32,9 +32,27 @@ function minimum(server: App): unknown {
   return server.options.gzip_minimum_response_length ?? 500;
 }
 
-/** `gzip_compression_level` must be an integer from 1 to 9. */
+/**
+ * `gzip_compression_level` must be an integer from 1 to 9.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { GzipMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [GzipMiddleware], gzip_compression_level: 12 });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckValidGzipCompressionLevel extends ServerCheck {
-  /** Fails outside 1..9. */
+  /**
+   * Fails outside 1..9.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const value = level(this.server);
     if (
@@ -50,9 +68,27 @@ export class CheckValidGzipCompressionLevel extends ServerCheck {
   }
 }
 
-/** `gzip_minimum_response_length` must be an integer of at least 1. */
+/**
+ * `gzip_minimum_response_length` must be an integer of at least 1.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { GzipMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [GzipMiddleware], gzip_minimum_response_length: 0 });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckValidGzipMinimumLength extends ServerCheck {
-  /** Fails below 1. */
+  /**
+   * Fails below 1.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const value = minimum(this.server);
     if (!(Number.isInteger(value) && (value as number) >= 1)) {

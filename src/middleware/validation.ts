@@ -66,9 +66,27 @@ function issueText(issue: StandardIssue): string {
   return `${String(key)}: ${issue.message}`;
 }
 
-/** Every declared schema must implement Standard Schema v1. */
+/**
+ * Every declared schema must implement Standard Schema v1.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { SpiderwebRouter, StartupErrors, ValidationMiddleware } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [ValidationMiddleware], routes: [["/", () => ({}), { schema: {} }]] });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckRouteSchemas extends ServerCheck {
-  /** Fails naming the first route whose schema is not a Standard Schema. */
+  /**
+   * Fails naming the first route whose schema is not a Standard Schema.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     for (const route of this.server.routes) {
       for (const key of ["schema", "query_schema"] as const) {

@@ -100,11 +100,26 @@ export interface RunResult {
 
 /** A prepared statement; parameters bind positionally to `?`. */
 export interface Statement {
-  /** Executes the statement. */
+  /**
+   * Executes the statement.
+   *
+   * @param params the values bound to `?`, in order
+   * @returns the changes and the last inserted rowid
+   */
   run(...params: SqlValue[]): RunResult;
-  /** The first row, or undefined. */
+  /**
+   * The first row.
+   *
+   * @param params the values bound to `?`, in order
+   * @returns the row, or undefined
+   */
   get(...params: SqlValue[]): Row | undefined;
-  /** Every row. */
+  /**
+   * Every row.
+   *
+   * @param params the values bound to `?`, in order
+   * @returns the rows
+   */
   all(...params: SqlValue[]): Row[];
 }
 
@@ -112,11 +127,25 @@ export interface Statement {
 export interface Database {
   /** The path it was opened with, or ":memory:". */
   readonly path: string;
-  /** Runs one or more statements without results. */
+  /**
+   * Runs one or more statements without results.
+   *
+   * @param sql the statements
+   */
   exec(sql: string): void;
-  /** A prepared statement, cached by its SQL text. */
+  /**
+   * A prepared statement, cached by its SQL text.
+   *
+   * @param sql one statement with `?` placeholders
+   * @returns the statement
+   */
   prepare(sql: string): Statement;
-  /** Runs `fn` in `BEGIN IMMEDIATE` … `COMMIT`, or rolls back if it throws. */
+  /**
+   * Runs `fn` in `BEGIN IMMEDIATE` … `COMMIT`, or rolls back if it throws.
+   *
+   * @param fn the work, synchronous
+   * @returns what `fn` returned
+   */
   transaction<T>(fn: () => T): T;
   /** Closes the database. */
   close(): void;

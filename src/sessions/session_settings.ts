@@ -88,9 +88,27 @@ function settingError(name: string, why: string): ConfigError {
   return new ConfigError(`Invalid ${name}: ${why}`);
 }
 
-/** The cookie name must be a token; `__Host-`/`__Secure-` rules hold. */
+/**
+ * The cookie name must be a token; `__Host-`/`__Secure-` rules hold.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware], session_cookie_name: "a b" });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckSessionCookieName extends ServerCheck {
-  /** Returns the first problem with the cookie name. */
+  /**
+   * Returns the first problem with the cookie name.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const s = sessionSettings(this.server);
     const name = s.session_cookie_name;
@@ -119,9 +137,27 @@ export class CheckSessionCookieName extends ServerCheck {
   }
 }
 
-/** SameSite must be strict, lax or none; none needs Secure. */
+/**
+ * SameSite must be strict, lax or none; none needs Secure.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware], session_cookie_same_site: "none" });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckSessionCookieSameSite extends ServerCheck {
-  /** Returns the problem with the same-site setting. */
+  /**
+   * Returns the problem with the same-site setting.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const s = sessionSettings(this.server);
     const value = s.session_cookie_same_site;
@@ -143,9 +179,27 @@ export class CheckSessionCookieSameSite extends ServerCheck {
   }
 }
 
-/** Path and domain must not be able to inject attributes. */
+/**
+ * Path and domain must not be able to inject attributes.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware], session_cookie_path: "no-slash" });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckSessionCookiePathAndDomain extends ServerCheck {
-  /** Returns the problem with the path or domain. */
+  /**
+   * Returns the problem with the path or domain.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const s = sessionSettings(this.server);
     const path = s.session_cookie_path;
@@ -176,9 +230,27 @@ function isPositiveInteger(value: unknown): boolean {
   return typeof value === "number" && Number.isSafeInteger(value) && value > 0;
 }
 
-/** Ages must be positive whole seconds; the purge interval non-negative. */
+/**
+ * Ages must be positive whole seconds; the purge interval non-negative.
+ *
+ * @example A failing configuration
+ * ```ts
+ * import { SessionMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
+ * let error: unknown;
+ * try {
+ *   new SpiderwebRouter({ db: ":memory:", middleware: [SessionMiddleware], session_max_age: 0 });
+ * } catch (e) {
+ *   error = e;
+ * }
+ * console.assert(error instanceof StartupErrors);
+ * ```
+ */
 export class CheckSessionAges extends ServerCheck {
-  /** Returns the problem with an age setting. */
+  /**
+   * Returns the problem with an age setting.
+   *
+   * @returns the problem found, else nothing
+   */
   override check(): ConfigError | undefined {
     const s = sessionSettings(this.server);
     if (!isPositiveInteger(s.session_max_age)) {

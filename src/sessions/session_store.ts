@@ -53,9 +53,21 @@ export interface SessionMeta {
  * ```
  */
 export interface SessionStore {
-  /** The live (unexpired) session for a key hash, or undefined. */
+  /**
+   * The live (unexpired) session for a key hash.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param now the time, epoch ms
+   * @returns the session, or undefined when missing or expired
+   */
   load(keyHash: string, now: number): Promise<SessionRecord | undefined>;
-  /** Inserts a new session holding `data` (top-level keys as JSON text). */
+  /**
+   * Inserts a new session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param data the top-level keys, each value as JSON text
+   * @param meta the owner, times and expiry
+   */
   create(
     keyHash: string,
     data: ReadonlyMap<string, string>,
@@ -63,23 +75,40 @@ export interface SessionStore {
   ): Promise<void>;
   /**
    * Applies `changes` to the stored data atomically, so concurrent requests
-   * changing different keys both survive. Only the fields `update` holds
-   * are written besides the data. False when the session is gone.
+   * changing different keys both survive. Only the fields `update` holds are
+   * written besides the data.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param changes the keys set (as JSON text) and removed
+   * @param update the owner, activity and expiry to write, where given
+   * @returns false when the session is gone
    */
   merge(
     keyHash: string,
     changes: SessionChanges,
     update: Partial<SessionMeta>,
   ): Promise<boolean>;
-  /** Moves the expiry (activity without data changes). False when gone. */
+  /**
+   * Moves the expiry (activity without data changes).
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param lastActive the activity time, epoch ms
+   * @param expiresAt the new expiry, epoch ms
+   * @returns false when the session is gone
+   */
   touch(
     keyHash: string,
     lastActive: number,
     expiresAt: number,
   ): Promise<boolean>;
   /**
-   * Replaces `oldHash` by `newHash` in one transaction: the stored data plus
+   * Replaces `oldHash` by `newHash` in one step: the stored data plus
    * `changes`, with a new creation time. The old key dies at once.
+   *
+   * @param oldHash the hash of the key being replaced
+   * @param newHash the hash of the new key
+   * @param changes the keys set and removed by this request
+   * @param meta the owner, times and expiry of the new session
    */
   rotate(
     oldHash: string,
@@ -87,11 +116,25 @@ export interface SessionStore {
     changes: SessionChanges,
     meta: SessionMeta & { createdAt: number },
   ): Promise<void>;
-  /** Deletes a session. */
+  /**
+   * Deletes a session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   */
   destroy(keyHash: string): Promise<void>;
-  /** Deletes expired sessions; returns how many. */
+  /**
+   * Deletes expired sessions.
+   *
+   * @param now the time, epoch ms
+   * @returns how many were deleted
+   */
   clearExpired(now: number): Promise<number>;
-  /** Deletes every session of a user; returns how many. */
+  /**
+   * Deletes every session of a user.
+   *
+   * @param userId the user's id
+   * @returns how many were deleted
+   */
   revokeUser(userId: string): Promise<number>;
   /** Releases timers and connections the store holds. */
   close?(): void | Promise<void>;

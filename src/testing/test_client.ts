@@ -59,13 +59,23 @@ export class TestClient {
   readonly baseUrl: string;
   readonly #jar = new Map<string, JarCookie>();
 
-  /** Creates a client with an empty cookie jar. */
+  /**
+   * Creates a client with an empty cookie jar.
+   *
+   * @param app the app to call (in process, through `app.fetch`)
+   * @param options the base URL
+   */
   constructor(app: App, options: TestClientOptions = {}) {
     this.app = app;
     this.baseUrl = options.baseUrl ?? "http://localhost";
   }
 
-  /** The cookies the jar would send to `path`, by name. */
+  /**
+   * The cookies the jar would send to `path`.
+   *
+   * @param path the request path
+   * @returns the cookie values by name
+   */
   cookies(path = "/"): Record<string, string> {
     const now = Date.now();
     const result: Record<string, string> = {};
@@ -79,7 +89,13 @@ export class TestClient {
     return result;
   }
 
-  /** Sets a cookie in the jar by hand. */
+  /**
+   * Puts a cookie in the jar, as if the server had set it.
+   *
+   * @param name the cookie name
+   * @param value the value
+   * @param path the cookie path
+   */
   setCookie(name: string, value: string, path = "/"): void {
     this.#jar.set(name, { value, path, expires: null });
   }
@@ -89,7 +105,14 @@ export class TestClient {
     this.#jar.clear();
   }
 
-  /** Sends a request with the jar's cookies and stores the answer's. */
+  /**
+   * Sends a request with the jar's cookies and stores the answer's.
+   *
+   * @param method the HTTP method
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   async request(
     method: string,
     path: string,
@@ -153,31 +176,73 @@ export class TestClient {
     }
   }
 
-  /** GET `path`. */
+  /**
+   * Sends a GET request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   get(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("GET", path, init);
   }
-  /** POST `path`. */
+  /**
+   * Sends a POST request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   post(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("POST", path, init);
   }
-  /** PUT `path`. */
+  /**
+   * Sends a PUT request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   put(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("PUT", path, init);
   }
-  /** PATCH `path`. */
+  /**
+   * Sends a PATCH request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   patch(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("PATCH", path, init);
   }
-  /** DELETE `path`. */
+  /**
+   * Sends a DELETE request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   delete(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("DELETE", path, init);
   }
-  /** HEAD `path`. */
+  /**
+   * Sends a HEAD request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   head(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("HEAD", path, init);
   }
-  /** OPTIONS `path`. */
+  /**
+   * Sends a OPTIONS request (see `request()`).
+   *
+   * @param path the path (and query) to request
+   * @param init headers, a body, or `json` / `form` data
+   * @returns the response
+   */
   options(path: string, init?: TestRequestInit): Promise<Response> {
     return this.request("OPTIONS", path, init);
   }

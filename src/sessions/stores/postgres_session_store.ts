@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ServiceUnavailable } from "../../http/errors.ts";
+import { ServiceUnavailable } from "../../http/status_errors.ts";
 import {
   joinSession,
   type SessionChanges,
@@ -101,7 +101,13 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  /** The live session, or undefined. */
+  /**
+   * The live (unexpired) session for a key hash.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param now the time, epoch ms
+   * @returns the session, or undefined when missing or expired
+   */
   async load(keyHash: string, now: number): Promise<SessionRecord | undefined> {
     const [row] = await this.#query(
       `SELECT user_id, session_data, created_at, last_active, expires_at FROM ${this.#table} WHERE session_key_hash = $1 AND expires_at > $2`,
@@ -127,7 +133,13 @@ export class PostgresSessionStore implements SessionStore {
     };
   }
 
-  /** Inserts a new session. */
+  /**
+   * Inserts a new session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param data the top-level keys, each value as JSON text
+   * @param meta the owner, times and expiry
+   */
   async create(
     keyHash: string,
     data: ReadonlyMap<string, string>,
@@ -146,7 +158,16 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
-  /** Merges the changed keys in one statement: `(data || set) - removed`. */
+  /**
+   * Applies `changes` to the stored data atomically, so concurrent requests
+   * changing different keys both survive. Only the fields `update` holds are
+   * written besides the data.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param changes the keys set (as JSON text) and removed
+   * @param update the owner, activity and expiry to write, where given
+   * @returns false when the session is gone
+   */
   async merge(
     keyHash: string,
     changes: SessionChanges,
@@ -175,7 +196,14 @@ export class PostgresSessionStore implements SessionStore {
     return rows.length > 0;
   }
 
-  /** Moves the expiry. */
+  /**
+   * Moves the expiry (activity without data changes).
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param lastActive the activity time, epoch ms
+   * @param expiresAt the new expiry, epoch ms
+   * @returns false when the session is gone
+   */
   async touch(
     keyHash: string,
     lastActive: number,
@@ -188,7 +216,15 @@ export class PostgresSessionStore implements SessionStore {
     return rows.length > 0;
   }
 
-  /** Replaces the old row by the new one in one statement. */
+  /**
+   * Replaces `oldHash` by `newHash` in one step: the stored data plus
+   * `changes`, with a new creation time. The old key dies at once.
+   *
+   * @param oldHash the hash of the key being replaced
+   * @param newHash the hash of the new key
+   * @param changes the keys set and removed by this request
+   * @param meta the owner, times and expiry of the new session
+   */
   async rotate(
     oldHash: string,
     newHash: string,
@@ -212,7 +248,11 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
-  /** Deletes a session. */
+  /**
+   * Deletes a session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   */
   async destroy(keyHash: string): Promise<void> {
     await this.#query(
       `DELETE FROM ${this.#table} WHERE session_key_hash = $1`,
@@ -220,7 +260,12 @@ export class PostgresSessionStore implements SessionStore {
     );
   }
 
-  /** Deletes expired sessions in batches of 500. */
+  /**
+   * Deletes expired sessions.
+   *
+   * @param now the time, epoch ms
+   * @returns how many were deleted
+   */
   async clearExpired(now: number): Promise<number> {
     let total = 0;
     while (true) {
@@ -233,7 +278,12 @@ export class PostgresSessionStore implements SessionStore {
     }
   }
 
-  /** Deletes every session of a user. */
+  /**
+   * Deletes every session of a user.
+   *
+   * @param userId the user's id
+   * @returns how many were deleted
+   */
   async revokeUser(userId: string): Promise<number> {
     const rows = await this.#query(
       `DELETE FROM ${this.#table} WHERE user_id = $1 RETURNING 1 AS ok`,

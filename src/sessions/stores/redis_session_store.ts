@@ -7,7 +7,7 @@
  * @module
  */
 
-import { ServiceUnavailable } from "../../http/errors.ts";
+import { ServiceUnavailable } from "../../http/status_errors.ts";
 import { setOwn } from "../../http/own_data.ts";
 import type {
   SessionChanges,
@@ -15,6 +15,7 @@ import type {
   SessionRecord,
   SessionStore,
 } from "../session_store.ts";
+import { DESTROY, REVOKE, WRITE } from "./_redis_scripts.ts";
 
 /** A Redis client: the official `redis` package's `sendCommand` shape. */
 export interface RedisClient {
@@ -32,66 +33,6 @@ export interface RedisSessionStoreOptions {
 
 // Data fields are "d:<key>"; metadata fields start with "_".
 const DATA = "d:";
-
-// KEYS[1] session, KEYS[2] user index prefix, KEYS[3] the old session when
-// rotating. ARGV: mode, set count, field/value pairs, remove count, fields,
-// then created, last, expires, user (each "" for unchanged).
-const WRITE = `
-local key = KEYS[1]
-local mode = ARGV[1]
-if mode == "merge" and redis.call("EXISTS", key) == 0 then return 0 end
-if mode == "rotate" then
-  local fields = redis.call("HGETALL", KEYS[3])
-  local old = redis.call("HGET", KEYS[3], "_user")
-  if old then redis.call("SREM", KEYS[2] .. old, KEYS[3]) end
-  redis.call("DEL", KEYS[3])
-  for n = 1, #fields, 2 do
-    if string.sub(fields[n], 1, 2) == "d:" then
-      redis.call("HSET", key, fields[n], fields[n + 1])
-    end
-  end
-end
-local i = 2
-local sets = tonumber(ARGV[i]); i = i + 1
-for n = 1, sets do
-  redis.call("HSET", key, ARGV[i], ARGV[i + 1]); i = i + 2
-end
-local removes = tonumber(ARGV[i]); i = i + 1
-for n = 1, removes do
-  redis.call("HDEL", key, ARGV[i]); i = i + 1
-end
-local created, last, expires, user = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3]
-if created ~= "" then redis.call("HSET", key, "_created", created) end
-if last ~= "" then
-  redis.call("HSET", key, "_last", last, "_expires", expires)
-  redis.call("PEXPIREAT", key, expires)
-end
-if user ~= "" then
-  local old = redis.call("HGET", key, "_user")
-  if old then redis.call("SREM", KEYS[2] .. old, key) end
-  if user == "-" then
-    redis.call("HDEL", key, "_user")
-  else
-    redis.call("HSET", key, "_user", user)
-    redis.call("SADD", KEYS[2] .. user, key)
-  end
-end
-return 1
-`;
-
-const DESTROY = `
-local user = redis.call("HGET", KEYS[1], "_user")
-if user then redis.call("SREM", KEYS[2] .. user, KEYS[1]) end
-return redis.call("DEL", KEYS[1])
-`;
-
-const REVOKE = `
-local members = redis.call("SMEMBERS", KEYS[1])
-local count = 0
-for n = 1, #members do count = count + redis.call("DEL", members[n]) end
-redis.call("DEL", KEYS[1])
-return count
-`;
 
 /**
  * Sessions in Redis.
@@ -166,7 +107,13 @@ export class RedisSessionStore implements SessionStore {
     ]);
   }
 
-  /** The live session, or undefined. */
+  /**
+   * The live (unexpired) session for a key hash.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param now the time, epoch ms
+   * @returns the session, or undefined when missing or expired
+   */
   async load(keyHash: string, now: number): Promise<SessionRecord | undefined> {
     const reply = await this.#send(["HGETALL", this.#key(keyHash)]);
     const fields = toFieldMap(reply);
@@ -192,7 +139,13 @@ export class RedisSessionStore implements SessionStore {
     };
   }
 
-  /** Inserts a new session. */
+  /**
+   * Inserts a new session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param data the top-level keys, each value as JSON text
+   * @param meta the owner, times and expiry
+   */
   async create(
     keyHash: string,
     data: ReadonlyMap<string, string>,
@@ -201,7 +154,16 @@ export class RedisSessionStore implements SessionStore {
     await this.#write("create", keyHash, { set: data, remove: [] }, meta);
   }
 
-  /** Applies the changed keys atomically (one Lua script). */
+  /**
+   * Applies `changes` to the stored data atomically, so concurrent requests
+   * changing different keys both survive. Only the fields `update` holds are
+   * written besides the data.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param changes the keys set (as JSON text) and removed
+   * @param update the owner, activity and expiry to write, where given
+   * @returns false when the session is gone
+   */
   async merge(
     keyHash: string,
     changes: SessionChanges,
@@ -210,7 +172,14 @@ export class RedisSessionStore implements SessionStore {
     return Number(await this.#write("merge", keyHash, changes, update)) === 1;
   }
 
-  /** Moves the expiry. */
+  /**
+   * Moves the expiry (activity without data changes).
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param lastActive the activity time, epoch ms
+   * @param expiresAt the new expiry, epoch ms
+   * @returns false when the session is gone
+   */
   async touch(
     keyHash: string,
     lastActive: number,
@@ -224,7 +193,15 @@ export class RedisSessionStore implements SessionStore {
     return Number(reply) === 1;
   }
 
-  /** Moves the data to the new key with the changes, in one script. */
+  /**
+   * Replaces `oldHash` by `newHash` in one step: the stored data plus
+   * `changes`, with a new creation time. The old key dies at once.
+   *
+   * @param oldHash the hash of the key being replaced
+   * @param newHash the hash of the new key
+   * @param changes the keys set and removed by this request
+   * @param meta the owner, times and expiry of the new session
+   */
   async rotate(
     oldHash: string,
     newHash: string,
@@ -234,7 +211,11 @@ export class RedisSessionStore implements SessionStore {
     await this.#write("rotate", newHash, changes, meta, oldHash);
   }
 
-  /** Deletes a session. */
+  /**
+   * Deletes a session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   */
   async destroy(keyHash: string): Promise<void> {
     await this.#send([
       "EVAL",
@@ -245,12 +226,22 @@ export class RedisSessionStore implements SessionStore {
     ]);
   }
 
-  /** Redis expires sessions itself (PEXPIREAT); nothing is left to sweep. */
+  /**
+   * Deletes expired sessions.
+   *
+   * @param now the time, epoch ms
+   * @returns how many were deleted
+   */
   clearExpired(_now: number): Promise<number> {
     return Promise.resolve(0);
   }
 
-  /** Deletes every session of a user through the per-user index. */
+  /**
+   * Deletes every session of a user.
+   *
+   * @param userId the user's id
+   * @returns how many were deleted
+   */
   async revokeUser(userId: string): Promise<number> {
     return Number(
       await this.#send([

@@ -73,7 +73,13 @@ export class SqliteSessionStore implements SessionStore {
     return db;
   }
 
-  /** The live session for a key hash. */
+  /**
+   * The live (unexpired) session for a key hash.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param now the time, epoch ms
+   * @returns the session, or undefined when missing or expired
+   */
   load(keyHash: string, now: number): Promise<SessionRecord | undefined> {
     const row = this.#database().prepare(
       "SELECT user_id, session_data, created_at, last_active, expires_at FROM spiderweb_sessions WHERE session_key_hash = ? AND expires_at > ?",
@@ -88,7 +94,13 @@ export class SqliteSessionStore implements SessionStore {
     });
   }
 
-  /** Inserts a new session. */
+  /**
+   * Inserts a new session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param data the top-level keys, each value as JSON text
+   * @param meta the owner, times and expiry
+   */
   create(
     keyHash: string,
     data: ReadonlyMap<string, string>,
@@ -116,9 +128,14 @@ export class SqliteSessionStore implements SessionStore {
   }
 
   /**
-   * Applies only the changed keys, atomically: one UPDATE with `json_set` and
-   * `json_remove` (a single statement needs no explicit transaction), or a
-   * re-read inside `BEGIN IMMEDIATE` for keys a JSON path cannot name.
+   * Applies `changes` to the stored data atomically, so concurrent requests
+   * changing different keys both survive. Only the fields `update` holds are
+   * written besides the data.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param changes the keys set (as JSON text) and removed
+   * @param update the owner, activity and expiry to write, where given
+   * @returns false when the session is gone
    */
   merge(
     keyHash: string,
@@ -172,7 +189,14 @@ export class SqliteSessionStore implements SessionStore {
     }));
   }
 
-  /** Moves the expiry. */
+  /**
+   * Moves the expiry (activity without data changes).
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   * @param lastActive the activity time, epoch ms
+   * @param expiresAt the new expiry, epoch ms
+   * @returns false when the session is gone
+   */
   touch(
     keyHash: string,
     lastActive: number,
@@ -184,7 +208,15 @@ export class SqliteSessionStore implements SessionStore {
     return Promise.resolve(changes > 0);
   }
 
-  /** Replaces the old key's row by the new key's, in one transaction. */
+  /**
+   * Replaces `oldHash` by `newHash` in one step: the stored data plus
+   * `changes`, with a new creation time. The old key dies at once.
+   *
+   * @param oldHash the hash of the key being replaced
+   * @param newHash the hash of the new key
+   * @param changes the keys set and removed by this request
+   * @param meta the owner, times and expiry of the new session
+   */
   rotate(
     oldHash: string,
     newHash: string,
@@ -210,7 +242,11 @@ export class SqliteSessionStore implements SessionStore {
     return Promise.resolve();
   }
 
-  /** Deletes a session. */
+  /**
+   * Deletes a session.
+   *
+   * @param keyHash the hex SHA-256 of the session key
+   */
   destroy(keyHash: string): Promise<void> {
     this.#database().prepare(
       "DELETE FROM spiderweb_sessions WHERE session_key_hash = ?",
@@ -218,7 +254,12 @@ export class SqliteSessionStore implements SessionStore {
     return Promise.resolve();
   }
 
-  /** Deletes expired sessions in batches, yielding between them. */
+  /**
+   * Deletes expired sessions.
+   *
+   * @param now the time, epoch ms
+   * @returns how many were deleted
+   */
   async clearExpired(now: number): Promise<number> {
     const db = this.#database();
     const statement = db.prepare(
@@ -234,7 +275,12 @@ export class SqliteSessionStore implements SessionStore {
     }
   }
 
-  /** Deletes every session of a user. */
+  /**
+   * Deletes every session of a user.
+   *
+   * @param userId the user's id
+   * @returns how many were deleted
+   */
   revokeUser(userId: string): Promise<number> {
     const { changes } = this.#database().prepare(
       "DELETE FROM spiderweb_sessions WHERE user_id = ?",
