@@ -61,19 +61,21 @@ export type {
 export { View } from "./src/core/view.ts";
 export type { ViewFunction, ViewResult } from "./src/core/view.ts";
 export { SpiderwebRequest } from "./src/core/request.ts";
-export type { SessionControl } from "./src/core/request.ts";
+export type { RequestContext } from "./src/core/request.ts";
+export type {
+  CsrfTokenSource,
+  SessionControl,
+} from "./src/core/request_services.ts";
 export { FileDict, QueryDict } from "./src/http/multi_dict.ts";
-export {
-  HttpResponse,
-  JsonResponse,
-  RedirectResponse,
-} from "./src/core/response.ts";
+export { HttpResponse } from "./src/core/response.ts";
+export { JsonResponse } from "./src/core/json_response.ts";
+export { RedirectResponse } from "./src/core/redirect_response.ts";
 export type {
   HttpResponseInit,
-  RedirectInit,
   ResponseBody,
   ResponseInit,
 } from "./src/core/response.ts";
+export type { RedirectInit } from "./src/core/redirect_response.ts";
 export type { CookieOptions } from "./src/http/cookie.ts";
 export { FileResponse } from "./src/files/file_response.ts";
 export type { FileResponseInit } from "./src/files/file_response.ts";

@@ -38,11 +38,26 @@ import { type RunningServer, type StartOptions, startServer } from "./start.ts";
 
 /** What the composition root plugs into the engine. */
 export interface AppWiring {
-  /** Turns a middleware entry (a class or a dotted name) into a class. */
+  /**
+   * Turns a middleware entry into a class.
+   *
+   * @param entry a class or one of spiderweb's dotted names
+   * @returns the class
+   * @throws ConfigError for an unknown name
+   */
   resolveMiddleware(entry: string | MiddlewareClass): MiddlewareClass;
-  /** Registers routes every app has (static and media files). */
+  /**
+   * Registers the routes every app has (static and media files).
+   *
+   * @param app the app being built
+   */
   addBuiltinRoutes(app: AppBase): void;
-  /** Computes `request.user` on its first read. */
+  /**
+   * Computes `request.user` on its first read.
+   *
+   * @param request the request
+   * @returns the user
+   */
   loadUser(request: SpiderwebRequest): unknown;
 }
 

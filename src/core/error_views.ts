@@ -6,7 +6,8 @@
  */
 
 import type { SpiderwebNetworkException } from "../http/network_errors.ts";
-import { HttpResponse, JsonResponse } from "./response.ts";
+import { HttpResponse } from "./response.ts";
+import { JsonResponse } from "./json_response.ts";
 import type { SpiderwebRequest } from "./request.ts";
 import type { ViewFunction } from "./view.ts";
 

@@ -6,34 +6,20 @@
  */
 
 import { parseCookieHeader } from "../http/cookie.ts";
+import { forwardedFor, forwardedProto } from "../http/forwarded.ts";
 import { BadRequest } from "../http/status_errors.ts";
 import type { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { RouteInfo } from "../routing/route_table.ts";
 import type { App } from "./app.ts";
+import { buildMeta } from "./request_meta.ts";
+import type { CsrfTokenSource, SessionControl } from "./request_services.ts";
 
-/**
- * What the sessions middleware puts on `request.session`. The sessions
- * feature adds its own methods to this interface by declaration merging.
- */
-export interface SessionControl {
-  /** Issues a new key at the end of the request, keeping the data. */
-  cycleKey(): void;
-  /**
-   * Ends the session now: the data is empty at once and the key is dead for
-   * the rest of the request; the store forgets it before the response goes.
-   */
-  flush(): Promise<void>;
-}
-
-/** A middleware that mints CSRF tokens for `request.csrfToken()`. */
-export interface CsrfTokenSource {
-  /** A token for the request's session, creating the session if needed. */
-  csrfTokenFor(request: SpiderwebRequest): Promise<string>;
-}
-
-function isCsrfTokenSource(value: object): value is CsrfTokenSource {
-  return typeof (value as Partial<CsrfTokenSource>).csrfTokenFor === "function";
+function isCsrfTokenSource(
+  value: object,
+): value is CsrfTokenSource<SpiderwebRequest> {
+  return typeof (value as Partial<CsrfTokenSource>).csrfTokenFor
+    === "function";
 }
 
 /** The server-side facts a request needs. */
@@ -225,39 +211,20 @@ export class SpiderwebRequest {
 
   /** The peer's address, or the last `X-Forwarded-For` entry when trusted. */
   get client_address(): string {
-    if (this.#trustForwarded) {
-      const forwarded = this.raw.headers.get("x-forwarded-for");
-      if (forwarded) {
-        const last = forwarded.slice(forwarded.lastIndexOf(",") + 1).trim();
-        if (last) return last;
-      }
-    }
-    return this.#remoteAddress ?? "unknown";
+    const forwarded = this.#trustForwarded ? forwardedFor(this.raw) : null;
+    return forwarded ?? this.#remoteAddress ?? "unknown";
   }
 
   /** CGI-style request data, as spiderweb's `META`. */
   get META(): Record<string, string> {
-    return this.#meta ??= this.#buildMeta();
-  }
-
-  #buildMeta(): Record<string, string> {
-    const url = this.url;
-    const meta: Record<string, string> = {
-      REQUEST_METHOD: this.method,
-      PATH_INFO: this.path,
-      QUERY_STRING: this.queryString,
-      SERVER_NAME: url.hostname,
-      SERVER_PORT: url.port || (url.protocol === "https:" ? "443" : "80"),
-      SERVER_PROTOCOL: "HTTP/1.1",
-      REMOTE_ADDR: this.#remoteAddress ?? "unknown",
-      CONTENT_TYPE: this.raw.headers.get("content-type") ?? "",
-      CONTENT_LENGTH: this.raw.headers.get("content-length") ?? "",
-      client_address: this.client_address,
-    };
-    for (const [name, value] of this.raw.headers) {
-      meta[`HTTP_${name.toUpperCase().replaceAll("-", "_")}`] = value;
-    }
-    return meta;
+    return this.#meta ??= buildMeta(this.raw, {
+      method: this.method,
+      path: this.path,
+      queryString: this.queryString,
+      url: this.url,
+      remoteAddress: this.#remoteAddress ?? "unknown",
+      clientAddress: this.client_address,
+    });
   }
 
   /**
@@ -278,11 +245,8 @@ export class SpiderwebRequest {
    * @returns true over HTTPS (or a trusted `X-Forwarded-Proto: https`)
    */
   isSecure(): boolean {
-    if (this.#trustForwarded) {
-      const proto = this.raw.headers.get("x-forwarded-proto");
-      if (proto) return proto.split(",")[0].trim().toLowerCase() === "https";
-    }
-    return this.raw.url.startsWith("https:");
+    const proto = this.#trustForwarded ? forwardedProto(this.raw) : null;
+    return proto ? proto === "https" : this.raw.url.startsWith("https:");
   }
 
   /**

@@ -9,7 +9,8 @@
 import { hostOf } from "../http/request_target.ts";
 import type { Engine } from "./engine.ts";
 import type { SpiderwebRequest } from "./request.ts";
-import { HttpResponse, RedirectResponse } from "./response.ts";
+import { HttpResponse } from "./response.ts";
+import { RedirectResponse } from "./redirect_response.ts";
 import { toResponse, withStatus } from "./to_response.ts";
 
 /** What runs for a request: a view or an error view, and its parameters. */

@@ -6,7 +6,8 @@
  */
 
 import { NoResponseError } from "../http/errors.ts";
-import { HttpResponse, JsonResponse } from "./response.ts";
+import { HttpResponse } from "./response.ts";
+import { JsonResponse } from "./json_response.ts";
 
 /**
  * Normalises a view's result.

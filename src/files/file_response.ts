@@ -159,7 +159,13 @@ export class FileResponse extends HttpResponse {
     this.filename = filename as string;
   }
 
-  /** Stats the file and answers 200, 206, 304 or 416; missing files are 404. */
+  /**
+   * Stats the file and answers 200, 206, 304 or 416 (from `Range` and the
+   * conditional headers); a missing file or a directory is 404.
+   *
+   * @param request the request, for its conditional and range headers
+   * @returns a stream (or the bytes of a small file), or null without a body
+   */
   override async render(
     request?: SpiderwebRequest,
   ): Promise<ResponseBody | null> {

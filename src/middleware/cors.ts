@@ -149,7 +149,11 @@ export class CorsMiddleware extends SpiderwebMiddleware {
   readonly #urls: RegExp;
   readonly #regexes: RegExp[];
 
-  /** Creates the middleware for a router. */
+  /**
+   * Creates the middleware for an app.
+   *
+   * @param server the app; its `cors_*` options are the settings
+   */
   constructor(server: App) {
     super(server);
     this.settings = corsSettings(server);
@@ -167,7 +171,12 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     }
   }
 
-  /** True when `origin` may read responses. */
+  /**
+   * Whether an origin may read responses.
+   *
+   * @param origin the `Origin` header
+   * @returns true when a list, a regex or `cors_allow_all_origins` allows it
+   */
   isOriginAllowed(origin: string): boolean {
     const s = this.settings;
     if (s.cors_allow_all_origins) return true;
@@ -178,7 +187,12 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     return this.#regexes.some((regex) => matchesFromStart(regex, origin));
   }
 
-  /** Answers preflights (OPTIONS with Access-Control-Request-Method). */
+  /**
+   * Answers preflights (OPTIONS with `Access-Control-Request-Method`).
+   *
+   * @param request the request
+   * @returns the preflight response, or nothing for other requests
+   */
   override processRequest(request: SpiderwebRequest): HttpResponse | undefined {
     const on = matchesFromStart(this.#urls, request.path);
     enabled.set(request, on);
@@ -193,7 +207,12 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     }
   }
 
-  /** Adds the CORS headers, also to error responses. */
+  /**
+   * Adds the CORS headers, also to error responses.
+   *
+   * @param request the request
+   * @param response the response
+   */
   override processResponse(
     request: SpiderwebRequest,
     response: HttpResponse,

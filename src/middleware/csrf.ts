@@ -38,6 +38,9 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  * const hook = csrfExempt(() => ({ received: true }));
  * console.assert(hook.csrf_exempt === true);
  * ```
+ *
+ * @param view a view function or `View` class
+ * @returns the same view, marked
  */
 export function csrfExempt<V extends object>(
   view: V,
@@ -98,7 +101,11 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   readonly #trusted: (origin: string) => boolean;
   readonly #tokens: CsrfTokens;
 
-  /** Creates the middleware for a router. */
+  /**
+   * Creates the middleware for an app.
+   *
+   * @param server the app; `csrf_max_age` and `csrf_trusted_origins` are read from its options
+   */
   constructor(server: App) {
     super(server);
     this.maxAge = Number(server.options.csrf_max_age ?? 3600);
@@ -149,7 +156,12 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     return `${request.isSecure() ? "https" : "http"}://${host}`;
   }
 
-  /** Checks unsafe methods; offers `request.csrfToken()`. */
+  /**
+   * Checks unsafe methods: a trusted `Origin`, or a valid token bound to the
+   * live session; anything else is a `CSRFError` (403).
+   *
+   * @param request the request
+   */
   override async processRequest(request: SpiderwebRequest): Promise<void> {
     if (!UNSAFE.has(request.method) || this.#isExempt(request)) return;
     const origin = request.headers.get("origin");
@@ -185,7 +197,13 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     return await this.tokenFor(session.keyForToken());
   }
 
-  /** Puts `csrf_token`, `csrf_token_raw` and `raw_csrf_token` in the context. */
+  /**
+   * Puts `csrf_token`, `csrf_token_raw` and `raw_csrf_token` in a template's
+   * context; the session is created only if a template uses them.
+   *
+   * @param request the request
+   * @param response the response
+   */
   override async processResponse(
     request: SpiderwebRequest,
     response: HttpResponse,
@@ -201,7 +219,15 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     response.context.raw_csrf_token = response.context.csrf_token_raw;
   }
 
-  /** Sends a fresh token on every response whose request has a session. */
+  /**
+   * Sends a fresh token in `X-CSRF-Token` on every response whose request has
+   * (or gets) a session.
+   *
+   * @param request the request
+   * @param response the response
+   * @param body the rendered body, returned unchanged
+   * @returns the body
+   */
   override async postProcess(
     request: SpiderwebRequest,
     response: HttpResponse,

@@ -177,7 +177,15 @@ export class GzipMiddleware extends SpiderwebMiddleware {
     return length !== null && length >= (minimum(this.server) as number);
   }
 
-  /** Compresses the rendered body when eligible and accepted. */
+  /**
+   * Compresses the rendered body when it is eligible (type, size, not already
+   * encoded) and the client accepts gzip.
+   *
+   * @param request the request, for `Accept-Encoding`
+   * @param response the response, whose headers are updated
+   * @param body the rendered body
+   * @returns the compressed body, or the body unchanged
+   */
   override async postProcess(
     request: SpiderwebRequest,
     response: HttpResponse,

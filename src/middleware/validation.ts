@@ -8,7 +8,8 @@
 
 import { ConfigError } from "../http/errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
-import { type HttpResponse, JsonResponse } from "../core/response.ts";
+import type { HttpResponse } from "../core/response.ts";
+import { JsonResponse } from "../core/json_response.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 
 /** One problem a schema reports. */
@@ -135,7 +136,13 @@ export class ValidationMiddleware extends SpiderwebMiddleware {
   /** Checks that every schema is a Standard Schema. */
   static override checks = [CheckRouteSchemas];
 
-  /** Validates the body; answers 400 through `onError` on failure. */
+  /**
+   * Validates the body (POST, PUT, PATCH, DELETE) and the query string
+   * against the route's schemas into `validated_data` and `validated_query`.
+   *
+   * @param request the request
+   * @returns nothing; a failure is thrown and answered by `onError`
+   */
   override async processRequest(
     request: SpiderwebRequest,
   ): Promise<HttpResponse | undefined> {
@@ -164,6 +171,10 @@ export class ValidationMiddleware extends SpiderwebMiddleware {
   /**
    * The 400 answer for validation issues; override to change it. Other
    * errors (it is also the pipeline's error hook) are left alone.
+   *
+   * @param request the request
+   * @param error what was thrown
+   * @returns the 400 response for validation issues, else nothing
    */
   override onError(
     _request: SpiderwebRequest,

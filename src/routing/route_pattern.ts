@@ -24,7 +24,12 @@ import { ConfigError, ParseError } from "../http/errors.ts";
 export interface Converter<T = unknown> {
   /** A regex source matching one value, without anchors or groups. */
   readonly regex: string;
-  /** Converts the matched text into the value the view receives. */
+  /**
+   * Converts a matched value; throwing or returning `undefined` means no match.
+   *
+   * @param value the matched text
+   * @returns the converted value
+   */
   toValue(value: string): T;
 }
 

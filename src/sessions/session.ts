@@ -8,7 +8,8 @@
  * @module
  */
 
-import type { SessionControl, SpiderwebRequest } from "../core/request.ts";
+import type { SpiderwebRequest } from "../core/request.ts";
+import type { SessionControl } from "../core/request_services.ts";
 import type { HttpResponse } from "../core/response.ts";
 import {
   deleteSessionCookie,
@@ -16,16 +17,11 @@ import {
   setSessionCookie,
 } from "./session_cookie.ts";
 import { generateKey, hashKey, isWellFormedKey } from "./session_key.ts";
-import {
-  sessionExpiry,
-  type SessionSettings,
-  touchInterval,
-} from "./session_settings.ts";
+import { sessionExpiry, touchInterval } from "./session_settings.ts";
 import {
   serializeSession,
   type SessionChanges,
   sessionChanges,
-  type SessionStore,
 } from "./session_store.ts";
 
 const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };

@@ -212,6 +212,8 @@ export class TemplateResponse extends HttpResponse {
   /**
    * Creates the response; the template renders after the response hooks.
    *
+   * @param request the request (templates see it as `request`)
+   * @param init the template (`template_path` or `template_string`), context, status and headers
    * @throws GeneralException when neither template is given
    */
   constructor(request: SpiderwebRequest, init: TemplateResponseInit) {
@@ -229,7 +231,13 @@ export class TemplateResponse extends HttpResponse {
     return true;
   }
 
-  /** Renders the template; failures name it and become a logged 500. */
+  /**
+   * Renders the template with the context; failures name the template and
+   * become a logged 500.
+   *
+   * @param request the request, when another than the one given at construction
+   * @returns the rendered text
+   */
   override async render(
     request?: SpiderwebRequest,
   ): Promise<ResponseBody | null> {

@@ -15,10 +15,17 @@ import {
   type SessionRecord,
   type SessionStore,
 } from "../session_store.ts";
+import { postgresSchema } from "./_postgres_schema.ts";
 
 /** A PostgreSQL client: `unsafe(text, params)` resolving to rows. */
 export interface PostgresClient {
-  /** Runs a parameterised query ($1, $2…). */
+  /**
+   * Runs a parameterised query.
+   *
+   * @param text the SQL, with `$1`, `$2`… placeholders
+   * @param params the values, in order
+   * @returns the rows
+   */
   unsafe(
     text: string,
     params?: (string | number | null)[],
@@ -34,6 +41,7 @@ export interface PostgresSessionStoreOptions {
 }
 
 const BATCH = 500;
+
 // Parameters are cast through text: drivers that see a jsonb parameter may
 // JSON-encode a string again (postgres.js does), storing a string scalar.
 
@@ -55,7 +63,11 @@ export class PostgresSessionStore implements SessionStore {
   readonly #table: string;
   #ready: Promise<void> | undefined;
 
-  /** Creates the store; the table is created on first use. */
+  /**
+   * Creates the store; the table is created on first use.
+   *
+   * @param options the client and the table name
+   */
   constructor(options: PostgresSessionStoreOptions) {
     const table = options.table ?? "spiderweb_sessions";
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(table)) {
@@ -69,21 +81,13 @@ export class PostgresSessionStore implements SessionStore {
     text: string,
     params: (string | number | null)[] = [],
   ): Promise<Record<string, unknown>[]> {
-    this.#ready ??= this.#run(`
-      CREATE TABLE IF NOT EXISTS ${this.#table} (
-        session_key_hash TEXT PRIMARY KEY,
-        user_id TEXT NULL,
-        session_data JSONB NOT NULL,
-        created_at BIGINT NOT NULL,
-        last_active BIGINT NOT NULL,
-        expires_at BIGINT NOT NULL
-      );
-      CREATE INDEX IF NOT EXISTS ${this.#table}_user_id ON ${this.#table} (user_id);
-      CREATE INDEX IF NOT EXISTS ${this.#table}_expires_at ON ${this.#table} (expires_at);
-    `).then(() => {}, (error) => {
-      this.#ready = undefined; // Try again once the server is back.
-      throw error;
-    });
+    this.#ready ??= this.#run(postgresSchema(this.#table)).then(
+      () => {},
+      (error) => {
+        this.#ready = undefined; // Try again once the server is back.
+        throw error;
+      },
+    );
     await this.#ready;
     return await this.#run(text, params);
   }

@@ -19,7 +19,12 @@ import { DESTROY, REVOKE, WRITE } from "./_redis_scripts.ts";
 
 /** A Redis client: the official `redis` package's `sendCommand` shape. */
 export interface RedisClient {
-  /** Sends one command; resolves with Redis' reply. */
+  /**
+   * Sends one command.
+   *
+   * @param args the command and its arguments
+   * @returns Redis' reply
+   */
   sendCommand(args: string[]): Promise<unknown>;
 }
 
@@ -52,7 +57,11 @@ export class RedisSessionStore implements SessionStore {
   readonly #client: RedisClient;
   readonly #prefix: string;
 
-  /** Creates the store; nothing is sent until the first request. */
+  /**
+   * Creates the store; nothing is sent until the first request.
+   *
+   * @param options the client and the key prefix
+   */
   constructor(options: RedisSessionStoreOptions) {
     this.#client = options.client;
     this.#prefix = options.prefix ?? "spiderweb:";

@@ -58,7 +58,11 @@ export class SqliteSessionStore implements SessionStore {
   readonly #open: () => Database;
   #db: Database | undefined;
 
-  /** Creates the store; the table is created on first use. */
+  /**
+   * Creates the store; the table is created on first use.
+   *
+   * @param options the database (or a function that opens it)
+   */
   constructor(options: SqliteSessionStoreOptions) {
     const db = options.db;
     this.#open = typeof db === "function" ? db : () => db;
