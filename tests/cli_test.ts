@@ -20,6 +20,9 @@ const appModule = fileURLToPath(
 const brokenModule = fileURLToPath(
   new URL("./testdata/cli_broken_app.ts", import.meta.url),
 );
+const emptyModule = fileURLToPath(
+  new URL("./testdata/empty_app.ts", import.meta.url),
+);
 const temp = tempDir();
 after(() => temp.cleanup());
 
@@ -55,7 +58,7 @@ describe("the web command", () => {
   it("version and help", async () => {
     const version = await web(["version"]);
     assert.equal(version.code, 0);
-    assert.equal(version.out.trim(), VERSION);
+    assert.equal(version.out.trim(), `@spiderweb/spiderweb ${VERSION}`);
     const help = await web([]);
     assert.equal(help.code, 0);
     assert.match(help.out, /Usage: web/);
@@ -66,6 +69,12 @@ describe("the web command", () => {
     assert.equal(result.code, 1);
     assert.match(result.err, /Unknown command: frobnicate/);
     assert.match(result.err, /Usage: web/);
+  });
+
+  it("routes on an app without routes says so", async () => {
+    const result = await web(["routes", "--app", emptyModule]);
+    assert.equal(result.code, 0, result.err);
+    assert.equal(result.out.trim(), "No routes registered.");
   });
 
   it("routes prints path, methods, name and view", async () => {

@@ -61,6 +61,52 @@ describe("SpiderwebRequest query and forms", () => {
     assert.deepEqual(body.files, [["doc", "a.txt", 3], ["doc", "b.txt", 4]]);
   });
 
+  it("an upload's content_type is exactly what the client sent", async () => {
+    const app = new SpiderwebRouter({ log: recordingLogger() });
+    app.route("/types", (request) => ({
+      types: request.FILES.getAll("f").map((f) => f.content_type),
+    }), { allowed_methods: ["POST"] });
+    const part = (name: string, type?: string) =>
+      `--b0\r\nContent-Disposition: form-data; name="f"; filename="${name}"\r\n${
+        type === undefined ? "" : `Content-Type: ${type}\r\n`
+      }\r\n${name}\r\n`;
+    const response = await call(app, "/types", {
+      method: "POST",
+      headers: { "content-type": "multipart/form-data; boundary=\"b0\"" },
+      body: `--b0\r\nContent-Disposition: form-data; name="t"\r\n\r\nx\r\n${
+        part("a.txt", "text/plain")
+      }${part("b.csv", "text/csv; header=present")}${
+        part("c.bin", "application/x-custom")
+      }--b0--\r\n`,
+    });
+    assert.deepEqual(await response.json(), {
+      types: ["text/plain", "text/csv; header=present", "application/x-custom"],
+    });
+  });
+
+  it("a body whose stream fails while being read is 400 and logs no error", async () => {
+    const log = recordingLogger();
+    const app = new SpiderwebRouter({ log });
+    app.route("/echo", (request) => ({ size: request.body.length }), {
+      allowed_methods: ["POST"],
+    });
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        controller.enqueue(new TextEncoder().encode("partial"));
+        controller.error(new Error("connection reset by peer"));
+      },
+    });
+    const response = await app.fetch(
+      new Request("http://localhost/echo", {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+    assert.equal(response.status, 400);
+    assert.equal(log.lines.filter((l) => l.startsWith("error")).length, 0);
+  });
+
   it("a malformed multipart body is 400", async () => {
     const app = echoApp();
     const response = await call(app, "/echo", {

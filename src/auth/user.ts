@@ -81,6 +81,15 @@ export class User implements UserFields {
   }
 
   /**
+   * The user as text, as Django prints it.
+   *
+   * @returns the username
+   */
+  toString(): string {
+    return this.username;
+  }
+
+  /**
    * First and last name.
    *
    * @returns the names joined by a space, trimmed

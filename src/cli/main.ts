@@ -4,8 +4,8 @@
  *
  * ```sh
  * deno run -A jsr:@spiderweb/spiderweb/cli routes --app ./app.ts
- * bun node_modules/@spiderweb/spiderweb/src/cli.ts routes
- * node node_modules/@spiderweb/spiderweb/src/cli.ts routes
+ * bun node_modules/@spiderweb/spiderweb/src/cli/main.ts routes
+ * node node_modules/@spiderweb/spiderweb/src/cli/main.ts routes
  * ```
  *
  * @module
@@ -21,7 +21,7 @@ import { host, type ProcessHost } from "../runtime/cli_host.ts";
 export type { ProcessHost };
 import type { SpiderwebRouter } from "../router.ts";
 import { createUser } from "../auth/users.ts";
-import { VERSION } from "../core/version.ts";
+import { PACKAGE_NAME, VERSION } from "../core/version.ts";
 
 const HELP = `Usage: web [--app <module>[:<export>]] <command> [options]
 
@@ -69,6 +69,10 @@ function table(rows: string[][]): string {
 }
 
 function routes(app: SpiderwebRouter, io: ProcessHost): number {
+  if (!app.routes.length) {
+    io.out("No routes registered.\n");
+    return 0;
+  }
   const rows = [...app.routes].sort((a, b) => a.path.localeCompare(b.path))
     .map((r) => [r.path, r.allow, r.name ?? "", r.view.name || "(anonymous)"]);
   io.out(table([["Path", "Methods", "Name", "View"], ...rows]));
@@ -183,7 +187,7 @@ function newProject(args: readonly string[], io: ProcessHost): number {
  *   err: () => {}, isInteractive: () => false, prompt: async () => "",
  *   readStdin: async () => "", setExitCode: () => {},
  * });
- * console.assert(code === 0 && lines[0].startsWith("0."));
+ * console.assert(code === 0 && lines[0].startsWith("@spiderweb/spiderweb 0."));
  * ```
  */
 export async function main(
@@ -201,7 +205,7 @@ export async function main(
     return 0;
   }
   if (command === "version") {
-    io.out(`${VERSION}\n`);
+    io.out(`${PACKAGE_NAME} ${VERSION}\n`);
     return 0;
   }
   if (command === "new") return newProject(rest, io);

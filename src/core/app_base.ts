@@ -140,7 +140,12 @@ export class AppBase extends AppRoutes implements App {
       : options.max_request_body_size;
     this.secret_key = options.secret_key;
     this.log = options.log ?? consoleLogger;
-    validateAppOptions(this);
+    validateAppOptions({
+      port: this.port,
+      max_request_body_size: this.max_request_body_size,
+      secret_key: this.secret_key,
+      db: options.db,
+    });
     const hostAllowed = compileAllowedHosts(options.allowed_hosts ?? ["*"]);
     const engine = {
       app: this as App,

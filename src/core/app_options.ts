@@ -112,13 +112,14 @@ export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 /**
  * Rejects core settings that cannot work, before anything is built.
  *
- * @param settings the resolved port, body limit and secret key
+ * @param settings the resolved port, body limit, secret key and database
  * @throws ConfigError naming the setting and the bad value
  */
 export function validateAppOptions(settings: {
   readonly port: number;
   readonly max_request_body_size: number | null;
   readonly secret_key: string | undefined;
+  readonly db?: unknown;
 }): void {
   const limit = settings.max_request_body_size;
   if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
@@ -134,5 +135,15 @@ export function validateAppOptions(settings: {
   }
   if (settings.secret_key !== undefined && !settings.secret_key) {
     throw new ConfigError("secret_key must be a non-empty string");
+  }
+  const db = settings.db;
+  // The original took SQLAlchemy URLs; the port opens SQLite files only.
+  if (
+    db !== undefined
+    && (typeof db !== "string" || !db || /^[a-z][a-z0-9+.-]*:\/\//i.test(db))
+  ) {
+    throw new ConfigError(
+      `db must be a SQLite file path or ":memory:", got ${JSON.stringify(db)}`,
+    );
   }
 }

@@ -52,6 +52,7 @@ function randomLetters(count: number): string {
  */
 export class MediaFile extends File {
   readonly #mediaDir: string | null;
+  readonly #contentType: string;
 
   /**
    * Wraps file contents; the framework makes these for uploads.
@@ -69,6 +70,8 @@ export class MediaFile extends File {
   ) {
     super(parts, name, options);
     this.#mediaDir = mediaDir;
+    // Bun's File adds `;charset=utf-8` to text types; keep the type as sent.
+    this.#contentType = options.type ?? "";
   }
 
   /** The name the client sent. */
@@ -76,9 +79,9 @@ export class MediaFile extends File {
     return this.name;
   }
 
-  /** The type the client sent. */
+  /** The type the client sent, exactly. */
   get content_type(): string {
-    return this.type;
+    return this.#contentType || this.type;
   }
 
   /**

@@ -14,6 +14,11 @@ const FORM_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 /**
  * Reads the whole body, or throws `PayloadTooLarge` as soon as it exceeds
  * `limit`, whatever `Content-Length` claims (null: no limit).
+ *
+ * @param request the Fetch request
+ * @param limit the most bytes to accept, or null
+ * @returns the body's bytes
+ * @throws PayloadTooLarge past the limit; BadRequest when the stream fails
  */
 export async function readBody(
   request: Request,
@@ -29,7 +34,15 @@ export async function readBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   while (true) {
-    const { done, value } = await reader.read();
+    let chunk: ReadableStreamReadResult<Uint8Array>;
+    try {
+      chunk = await reader.read();
+    } catch {
+      // The client went away or sent a broken chunked encoding: its fault,
+      // not the server's, so a 400 and nothing in the error log.
+      throw new BadRequest("The request body could not be read");
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.byteLength;
     if (limit !== null && size > limit) {
@@ -46,6 +59,34 @@ export async function readBody(
     offset += chunk.byteLength;
   }
   return body;
+}
+
+/**
+ * The `Content-Type` of each file part of a multipart body, in order, as
+ * the client sent it (`""` when a part has none).
+ *
+ * @param body the buffered body
+ * @param contentType the request's `Content-Type`, with the boundary
+ * @returns one type per part that has a filename
+ */
+export function filePartTypes(body: Uint8Array, contentType: string): string[] {
+  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) return [];
+  const text = new TextDecoder("latin1").decode(body);
+  const delimiter = `--${boundary[1] ?? boundary[2]}`;
+  const types: string[] = [];
+  let at = text.indexOf(delimiter);
+  while (at !== -1) {
+    const start = at + delimiter.length;
+    const end = text.indexOf("\r\n\r\n", start);
+    if (end === -1) break;
+    const headers = text.slice(start, end);
+    if (/^content-disposition:.*\bfilename\*?=/im.test(headers)) {
+      types.push(/^content-type:[ \t]*(.*?)[ \t]*$/im.exec(headers)?.[1] ?? "");
+    }
+    at = text.indexOf(delimiter, end);
+  }
+  return types;
 }
 
 /** Fills `POST` and `FILES` from an urlencoded or multipart body. */
@@ -69,6 +110,9 @@ export async function parseForm(request: SpiderwebRequest): Promise<void> {
   const fields = new QueryDict();
   const files: [string, MediaFile][] = [];
   const mediaDir = request.server.options.media_dir;
+  // Some runtimes rewrite a part's type (Bun adds `;charset=utf-8` to text
+  // types); a file keeps exactly what the client sent.
+  const sentTypes = filePartTypes(request.body, type);
   for (const [name, value] of form) {
     if (typeof value === "string") {
       fields.append(name, value);
@@ -76,7 +120,7 @@ export async function parseForm(request: SpiderwebRequest): Promise<void> {
       files.push([
         name,
         new MediaFile([value], value.name, {
-          type: value.type,
+          type: sentTypes.shift() || value.type,
           lastModified: value.lastModified,
         }, mediaDir ? String(mediaDir) : null),
       ]);

@@ -66,9 +66,7 @@ export function validateCookie(name: string, options: CookieOptions): void {
   if (same_site !== undefined && same_site !== null) {
     if (!SAME_SITE_VALUES.includes(String(same_site).toLowerCase())) {
       throw new GeneralException(
-        `Invalid value ${
-          JSON.stringify(same_site)
-        } for \`same_site\` cookie attribute. Valid options are 'strict', 'lax', or 'none'.`,
+        `Invalid value ${same_site} for \`same_site\` cookie attribute. Valid options are 'strict', 'lax', or 'none'.`,
       );
     }
     if (same_site.toLowerCase() === "none" && !secure) {
@@ -160,7 +158,7 @@ function trimSpaceAndTab(text: string): string {
 
 /**
  * Parses a `Cookie` header into a null-prototype record. Segments without
- * `=` are skipped, only space and tab are trimmed, the last duplicate wins,
+ * `=` are skipped, empty names are kept, only space and tab are trimmed, the last duplicate wins,
  * values are percent-decoded (a malformed escape keeps the raw value), and at
  * most 256 pairs are read.
  *
@@ -180,11 +178,10 @@ export function parseCookieHeader(header: string): Record<string, string> {
     if (end === -1) end = header.length;
     const eq = header.indexOf("=", start);
     if (eq !== -1 && eq < end) {
+      // An empty name is kept, as the original does (`=v` is `{"": "v"}`).
       const name = trimSpaceAndTab(header.slice(start, eq));
-      if (name) {
-        cookies[name] = decode(trimSpaceAndTab(header.slice(eq + 1, end)));
-        pairs++;
-      }
+      cookies[name] = decode(trimSpaceAndTab(header.slice(eq + 1, end)));
+      pairs++;
     }
     start = end + 1;
   }

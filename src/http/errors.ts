@@ -30,10 +30,10 @@ export class SpiderwebException extends Error {
   /**
    * The exception as the original prints it.
    *
-   * @returns `Name() - message`
+   * @returns `Name() - message`, or `Name()` without a message
    */
   override toString(): string {
-    return `${this.name}() - ${this.message}`;
+    return this.message ? `${this.name}() - ${this.message}` : `${this.name}()`;
   }
 }
 
