@@ -61,9 +61,9 @@ export type {
 export { View } from "./src/core/view.ts";
 export type { ViewFunction, ViewResult } from "./src/core/view.ts";
 export { SpiderwebRequest } from "./src/core/request.ts";
-export type { RequestContext } from "./src/core/request.ts";
 export type {
   CsrfTokenSource,
+  RequestContext,
   SessionControl,
 } from "./src/core/request_services.ts";
 export { FileDict, QueryDict } from "./src/http/multi_dict.ts";
@@ -119,13 +119,13 @@ export {
   VerifyCorrectMiddlewarePlacement,
 } from "./src/middleware/csrf_checks.ts";
 export type { OriginPattern } from "./src/http/trusted_origins.ts";
+export { CorsMiddleware } from "./src/middleware/cors.ts";
 export {
-  CorsMiddleware,
   DEFAULT_CORS_HEADERS,
   DEFAULT_CORS_METHODS,
   VerifyValidCorsSetting,
-} from "./src/middleware/cors.ts";
-export type { CorsSettings } from "./src/middleware/cors.ts";
+} from "./src/middleware/cors_settings.ts";
+export type { CorsSettings } from "./src/middleware/cors_settings.ts";
 export {
   CheckValidGzipCompressionLevel,
   CheckValidGzipMinimumLength,

@@ -55,6 +55,21 @@ export function storeSuite(name: string, factory: StoreFactory): void {
         await request.flushSession();
         return {};
       });
+      app.route("/expiry/<str:value>", (request, { value }) => {
+        request.session!.setExpiry(
+          value === "null"
+            ? null
+            : value.startsWith("at")
+            ? new Date(Number(value.slice(2)))
+            : Number(value),
+        );
+        return {};
+      });
+      app.route("/expiry", (request) => ({
+        age: request.session!.getExpiryAge(),
+        date: request.session!.getExpiryDate().getTime(),
+        close: request.session!.getExpireAtBrowserClose(),
+      }));
       // The Python original's flush is synchronous: users forget the await.
       app.route("/flush-no-await", (request) => {
         request.flushSession();
@@ -156,6 +171,50 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       assert.deepEqual(await (await client.get("/read")).json(), {
         fresh: "yes",
       });
+    });
+
+    it("setExpiry(seconds) persists with the session and sets the cookie's Max-Age", async () => {
+      const client = new TestClient(app);
+      await client.get("/set/a/1");
+      const response = await client.get("/expiry/300");
+      assert.match(response.headers.get("set-cookie") ?? "", /Max-Age=300;/);
+      const key = client.cookies().swsession;
+      const record = await store.load(hashKey(key), Date.now());
+      assert.ok(record!.expiresAt <= Date.now() + 300_000);
+      assert.ok(record!.expiresAt > Date.now() + 290_000);
+      const read = await (await client.get("/expiry")).json();
+      assert.equal(read.age, 300);
+      assert.equal(read.close, false);
+      assert.equal((await (await client.get("/read")).json()).a, "1");
+    });
+
+    it("setExpiry(0) makes a browser-session cookie; the server still expires it after session_max_age", async () => {
+      const client = new TestClient(app);
+      const response = await client.get("/expiry/0");
+      const cookie = response.headers.get("set-cookie") ?? "";
+      assert.match(cookie, /^swsession=/);
+      assert.doesNotMatch(cookie, /Max-Age|Expires/);
+      const record = await store.load(
+        hashKey(client.cookies().swsession),
+        Date.now(),
+      );
+      assert.ok(record!.expiresAt > Date.now() + 1_209_000_000);
+      const read = await (await client.get("/expiry")).json();
+      assert.equal(read.close, true);
+      assert.equal(read.age, 1209600);
+    });
+
+    it("setExpiry(Date) is absolute; setExpiry(null) returns to the settings", async () => {
+      const client = new TestClient(app);
+      const at = Date.now() + 3_600_000;
+      await client.get(`/expiry/at${at}`);
+      const read = await (await client.get("/expiry")).json();
+      assert.ok(Math.abs(read.date - at) < 1000, `${read.date} vs ${at}`);
+      assert.ok(read.age <= 3600 && read.age >= 3595);
+      await client.get("/expiry/null");
+      const back = await (await client.get("/expiry")).json();
+      assert.equal(back.age, 1209600);
+      assert.equal(back.close, false);
     });
 
     it("expired sessions are never returned; clearExpired sweeps them", async () => {

@@ -162,7 +162,9 @@ export function runStartupChecks(
     for (const Check of cls.checks ?? []) {
       try {
         const error = new Check(app).check();
-        if (error) errors.push(error);
+        // A check that found several problems reports each of them.
+        if (error instanceof StartupErrors) errors.push(...error.errors);
+        else if (error) errors.push(error);
       } catch (error) {
         errors.push(error);
       }

@@ -6,6 +6,7 @@
  */
 
 import { parseCookieHeader } from "../http/cookie.ts";
+import { isFormContentType } from "../http/content_type.ts";
 import { forwardedFor, forwardedProto } from "../http/forwarded.ts";
 import { BadRequest } from "../http/status_errors.ts";
 import type { MediaFile } from "./media_file.ts";
@@ -13,26 +14,11 @@ import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { RouteInfo } from "../routing/route_table.ts";
 import type { App } from "./app.ts";
 import { buildMeta } from "./request_meta.ts";
-import type { CsrfTokenSource, SessionControl } from "./request_services.ts";
-
-function isCsrfTokenSource(
-  value: object,
-): value is CsrfTokenSource<SpiderwebRequest> {
-  return typeof (value as Partial<CsrfTokenSource>).csrfTokenFor
-    === "function";
-}
-
-/** The server-side facts a request needs. */
-export interface RequestContext {
-  /** The app handling the request. */
-  readonly server: App;
-  /** Trust `X-Forwarded-*` headers. */
-  readonly trustForwarded: boolean;
-  /** The peer's address, from the runtime. */
-  readonly remoteAddress?: string;
-  /** Computes `request.user` on its first read. */
-  readonly loadUser?: (request: SpiderwebRequest) => unknown;
-}
+import {
+  findCsrfTokenSource,
+  type RequestContext,
+  type SessionControl,
+} from "./request_services.ts";
 
 /**
  * Stores a request's buffered body; the pipeline calls it before any view
@@ -74,8 +60,7 @@ export class SpiderwebRequest {
   route: RouteInfo | undefined;
   /** The exception an error view is answering. */
   error: unknown;
-  /** The session data; `{}` until the sessions middleware loads it. */
-  SESSION: Record<string, unknown> = {};
+  #session: Record<string, unknown> = {};
   /** The output of the route's schema (validation middleware). */
   validated_data: unknown;
   /** The output of the route's query schema (validation middleware). */
@@ -102,6 +87,20 @@ export class SpiderwebRequest {
   }
 
   /**
+   * The session data; `{}` until the sessions middleware loads it. Reading
+   * or replacing it marks the session as accessed (`Vary: Cookie`).
+   */
+  get SESSION(): Record<string, unknown> {
+    this.session?.markAccessed();
+    return this.#session;
+  }
+
+  set SESSION(data: Record<string, unknown>) {
+    this.session?.markAccessed();
+    this.#session = data;
+  }
+
+  /**
    * Wraps a Fetch request whose path was already split and decoded (the
    * pipeline builds requests; tests may too).
    *
@@ -112,7 +111,7 @@ export class SpiderwebRequest {
   constructor(
     raw: Request,
     parts: { path: string; rawPath: string; queryString: string },
-    context: RequestContext,
+    context: RequestContext<SpiderwebRequest>,
   ) {
     this.raw = raw;
     this.method = raw.method;
@@ -233,10 +232,7 @@ export class SpiderwebRequest {
    * @returns true for urlencoded and multipart bodies
    */
   isFormRequest(): boolean {
-    const type = (this.raw.headers.get("content-type") ?? "").toLowerCase();
-    return type.startsWith("application/x-www-form-urlencoded")
-      || type.startsWith("application/x-url-encoded")
-      || type.startsWith("multipart/form-data");
+    return isFormContentType(this.raw.headers.get("content-type"));
   }
 
   /**
@@ -278,7 +274,9 @@ export class SpiderwebRequest {
    * @throws Error when CSRFMiddleware is not enabled
    */
   csrfToken(): Promise<string> {
-    const source = this.server.middleware.find(isCsrfTokenSource);
+    const source = findCsrfTokenSource<SpiderwebRequest>(
+      this.server.middleware,
+    );
     if (!source) throw new Error("csrfToken() needs CSRFMiddleware");
     return source.csrfTokenFor(this);
   }

@@ -6,6 +6,20 @@
  * @module
  */
 
+import type { App } from "./app.ts";
+
+/** The server-side facts a request needs. */
+export interface RequestContext<Request = unknown> {
+  /** The app handling the request. */
+  readonly server: App;
+  /** Trust `X-Forwarded-*` headers. */
+  readonly trustForwarded: boolean;
+  /** The peer's address, from the runtime. */
+  readonly remoteAddress?: string;
+  /** Computes `request.user` on its first read. */
+  readonly loadUser?: (request: Request) => unknown;
+}
+
 /** What the sessions middleware puts on `request.session`. */
 export interface SessionControl {
   /** Issues a new key at the end of the request, keeping the data. */
@@ -17,6 +31,8 @@ export interface SessionControl {
    * @returns a settled promise (awaiting it is optional)
    */
   flush(): Promise<void>;
+  /** Notes that the data was read or replaced (the response varies on it). */
+  markAccessed(): void;
 }
 
 /** A middleware that mints CSRF tokens for `request.csrfToken()`. */
@@ -28,4 +44,18 @@ export interface CsrfTokenSource<Request = unknown> {
    * @returns the token
    */
   csrfTokenFor(request: Request): Promise<string>;
+}
+
+/**
+ * The middleware that mints CSRF tokens, if the app has one.
+ *
+ * @param middleware the app's middleware
+ * @returns the first one with `csrfTokenFor`, or undefined
+ */
+export function findCsrfTokenSource<Request>(
+  middleware: readonly object[],
+): CsrfTokenSource<Request> | undefined {
+  return middleware.find((m) =>
+    typeof (m as Partial<CsrfTokenSource>).csrfTokenFor === "function"
+  ) as CsrfTokenSource<Request> | undefined;
 }

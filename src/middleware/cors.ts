@@ -5,73 +5,19 @@
  * @module
  */
 
-import { ConfigError } from "../http/errors.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import { HttpResponse } from "../core/response.ts";
 import type { App } from "../core/app.ts";
-import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
+import { SpiderwebMiddleware } from "../core/middleware.ts";
 import { sameOrigin } from "../http/trusted_origins.ts";
-
-/** The CORS settings, given as router options. */
-export interface CorsSettings {
-  /** Origins allowed to read responses, e.g. "https://app.example". @default [] */
-  cors_allowed_origins: readonly string[];
-  /** Regexes (strings or RegExps) matched from the start of the Origin. @default [] */
-  cors_allowed_origin_regexes: readonly (string | RegExp)[];
-  /** Allow every origin. @default false */
-  cors_allow_all_origins: boolean;
-  /** Paths CORS applies to, matched from the start. @default "^.*$" */
-  cors_urls_regex: string | RegExp;
-  /** Methods answered to preflights. @default DELETE GET OPTIONS PATCH POST PUT */
-  cors_allow_methods: readonly string[];
-  /** Request headers answered to preflights. */
-  cors_allow_headers: readonly string[];
-  /** Response headers the browser may expose. @default [] */
-  cors_expose_headers: readonly string[];
-  /** Seconds a preflight may be cached; 0 omits the header. @default 86400 */
-  cors_preflight_max_age: number;
-  /** Allow cookies and credentials. @default false */
-  cors_allow_credentials: boolean;
-  /** Answer Private Network Access preflights. @default false */
-  cors_allow_private_network: boolean;
-}
-
-/** The default `cors_allow_headers`. */
-export const DEFAULT_CORS_HEADERS: readonly string[] = [
-  "accept",
-  "authorization",
-  "content-type",
-  "user-agent",
-  "x-csrftoken",
-  "x-requested-with",
-];
-
-/** The default `cors_allow_methods`. */
-export const DEFAULT_CORS_METHODS: readonly string[] = [
-  "DELETE",
-  "GET",
-  "OPTIONS",
-  "PATCH",
-  "POST",
-  "PUT",
-];
-
-/** Reads the CORS settings from the router's options, with defaults. */
-export function corsSettings(server: App): CorsSettings {
-  const o = server.options as Partial<CorsSettings>;
-  return {
-    cors_allowed_origins: o.cors_allowed_origins ?? [],
-    cors_allowed_origin_regexes: o.cors_allowed_origin_regexes ?? [],
-    cors_allow_all_origins: o.cors_allow_all_origins ?? false,
-    cors_urls_regex: o.cors_urls_regex ?? "^.*$",
-    cors_allow_methods: o.cors_allow_methods ?? DEFAULT_CORS_METHODS,
-    cors_allow_headers: o.cors_allow_headers ?? DEFAULT_CORS_HEADERS,
-    cors_expose_headers: o.cors_expose_headers ?? [],
-    cors_preflight_max_age: o.cors_preflight_max_age ?? 86400,
-    cors_allow_credentials: o.cors_allow_credentials ?? false,
-    cors_allow_private_network: o.cors_allow_private_network ?? false,
-  };
-}
+import { addVary } from "../http/vary.ts";
+import {
+  corsProblems,
+  type CorsSettings,
+  corsSettings,
+  isWellFormedOrigin,
+  VerifyValidCorsSetting,
+} from "./cors_settings.ts";
 
 // Python's re.match: anchored at the start only (the sticky flag).
 function startAnchored(pattern: string | RegExp): RegExp {
@@ -87,41 +33,8 @@ function matchesFromStart(regex: RegExp, text: string): boolean {
   return regex.test(text);
 }
 
-/**
- * At least one way of allowing origins must be configured.
- *
- * @example A failing configuration
- * ```ts
- * import { CorsMiddleware, SpiderwebRouter, StartupErrors } from "../../mod.ts";
- * let error: unknown;
- * try {
- *   new SpiderwebRouter({ db: ":memory:", middleware: [CorsMiddleware] });
- * } catch (e) {
- *   error = e;
- * }
- * console.assert(error instanceof StartupErrors);
- * ```
- */
-export class VerifyValidCorsSetting extends ServerCheck {
-  /**
-   * Fails when no origin could ever be allowed.
-   *
-   * @returns the problem found, else nothing
-   */
-  override check(): ConfigError | undefined {
-    const s = corsSettings(this.server);
-    if (
-      !s.cors_allowed_origins.length && !s.cors_allowed_origin_regexes.length
-      && !s.cors_allow_all_origins
-    ) {
-      return new ConfigError(
-        "CorsMiddleware needs cors_allowed_origins, cors_allowed_origin_regexes or cors_allow_all_origins",
-      );
-    }
-  }
-}
-
-const enabled = new WeakMap<SpiderwebRequest, boolean>();
+// Per request: CORS applies, and whether cors_allow_request said yes.
+const enabled = new WeakMap<SpiderwebRequest, { forced: boolean }>();
 
 /**
  * Adds CORS headers, answers preflights on any path, and always varies on
@@ -156,7 +69,12 @@ export class CorsMiddleware extends SpiderwebMiddleware {
    */
   constructor(server: App) {
     super(server);
-    this.settings = corsSettings(server);
+    const settings = corsSettings(server.options);
+    // Bad settings are reported together by the startup check, which runs
+    // after construction; until then nothing here may throw on them.
+    this.settings = corsProblems(settings).length
+      ? corsSettings({})
+      : settings;
     this.#urls = startAnchored(this.settings.cors_urls_regex);
     this.#regexes = this.settings.cors_allowed_origin_regexes.map(
       startAnchored,
@@ -178,9 +96,13 @@ export class CorsMiddleware extends SpiderwebMiddleware {
    * @returns true when a list, a regex or `cors_allow_all_origins` allows it
    */
   isOriginAllowed(origin: string): boolean {
+    // A value no browser would send is never allowed, whatever the settings.
+    if (!isWellFormedOrigin(origin)) return false;
     const s = this.settings;
     if (s.cors_allow_all_origins) return true;
-    if (origin === "null") return s.cors_allowed_origins.includes("null");
+    if (origin === "null" || origin === "file://") {
+      return s.cors_allowed_origins.includes(origin);
+    }
     if (s.cors_allowed_origins.some((allowed) => sameOrigin(origin, allowed))) {
       return true;
     }
@@ -193,11 +115,24 @@ export class CorsMiddleware extends SpiderwebMiddleware {
    * @param request the request
    * @returns the preflight response, or nothing for other requests
    */
-  override processRequest(request: SpiderwebRequest): HttpResponse | undefined {
-    const on = matchesFromStart(this.#urls, request.path);
-    enabled.set(request, on);
+  override processRequest(
+    request: SpiderwebRequest,
+  ): HttpResponse | undefined | Promise<HttpResponse | undefined> {
+    const hook = this.settings.cors_allow_request;
+    const decided = hook && request.headers.has("origin")
+      ? hook(request)
+      : false;
+    return decided instanceof Promise
+      ? decided.then((forced) => this.#begin(request, forced))
+      : this.#begin(request, decided);
+  }
+
+  #begin(request: SpiderwebRequest, forced: boolean): HttpResponse | undefined {
+    const on = forced || matchesFromStart(this.#urls, request.path);
+    if (!on) return undefined;
+    enabled.set(request, { forced });
     if (
-      on && request.method === "OPTIONS"
+      request.method === "OPTIONS"
       && request.headers.has("access-control-request-method")
     ) {
       return new HttpResponse("", {
@@ -218,13 +153,14 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     response: HttpResponse,
   ): void {
     // Nothing is added when an earlier middleware short-circuited.
-    if (!enabled.get(request)) return;
-    const vary = response.headers.get("vary");
-    if (!vary?.split(",").some((v) => v.trim().toLowerCase() === "origin")) {
-      response.headers.set("vary", vary ? `${vary}, origin` : "origin");
-    }
+    const state = enabled.get(request);
+    if (!state) return;
+    addVary(response.headers, "origin");
     const origin = request.headers.get("origin");
-    if (origin === null || !this.isOriginAllowed(origin)) return;
+    if (origin === null) return;
+    const allowed = this.isOriginAllowed(origin)
+      || (state.forced && isWellFormedOrigin(origin));
+    if (!allowed) return;
     const s = this.settings;
     const headers = response.headers;
     headers.set(

@@ -98,17 +98,21 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
 
   /** How long a token stays valid, in seconds. */
   readonly maxAge: number;
+  /** The header that carries the token, both ways. @default "X-CSRF-Token" */
+  readonly headerName: string;
   readonly #trusted: (origin: string) => boolean;
   readonly #tokens: CsrfTokens;
 
   /**
    * Creates the middleware for an app.
    *
-   * @param server the app; `csrf_max_age` and `csrf_trusted_origins` are read from its options
+   * @param server the app; `csrf_max_age`, `csrf_trusted_origins` and
+   *   `csrf_header_name` are read from its options
    */
   constructor(server: App) {
     super(server);
     this.maxAge = Number(server.options.csrf_max_age ?? 3600);
+    this.headerName = String(server.options.csrf_header_name ?? "X-CSRF-Token");
     this.#tokens = new CsrfTokens(() => appSecret(server), this.maxAge);
     const entries = server.options.csrf_trusted_origins as OriginPattern[];
     // Malformed entries are reported by the check; ignore them here.
@@ -164,20 +168,59 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    */
   override async processRequest(request: SpiderwebRequest): Promise<void> {
     if (!UNSAFE.has(request.method) || this.#isExempt(request)) return;
+    const reason = await this.#rejection(request);
+    if (reason) {
+      // Django's form; the 403 body stays generic.
+      this.server.log.warn(`Forbidden (${reason}): ${request.path}`);
+      throw new CSRFError();
+    }
+  }
+
+  // Why the request must be refused, or undefined when it may go on.
+  async #rejection(request: SpiderwebRequest): Promise<string | undefined> {
     const origin = request.headers.get("origin");
-    if (origin !== null && this.#trusted(origin)) return;
+    if (origin !== null && this.#trusted(origin)) return undefined;
     if (request.headers.get("sec-fetch-site") === "cross-site") {
-      throw new CSRFError();
+      return "Cross-site request (Sec-Fetch-Site: cross-site).";
     }
-    if (origin !== null && !sameOrigin(origin, this.#ownOrigin(request))) {
-      throw new CSRFError();
+    const own = this.#ownOrigin(request);
+    if (origin !== null) {
+      if (!sameOrigin(origin, own)) {
+        return `Origin checking failed - ${origin} does not match any trusted origins.`;
+      }
+    } else if (request.isSecure()) {
+      const problem = this.#refererProblem(request.headers.get("referer"), own);
+      if (problem) return `Referer checking failed - ${problem}`;
     }
-    const token = request.headers.get("x-csrf-token")
+    const token = request.headers.get(this.headerName)
       ?? request.POST.get("csrf_token");
+    if (!token) return "CSRF token missing.";
     const sessionKey = sessionOf(request)?.liveKey;
-    if (!token || !sessionKey || !await this.isValid(token, sessionKey)) {
-      throw new CSRFError();
+    if (!sessionKey) return "CSRF session not found.";
+    if (!await this.isValid(token, sessionKey)) {
+      return "CSRF token incorrect or expired.";
     }
+    return undefined;
+  }
+
+  // Django's rule for HTTPS without Origin: a Referer from this origin or a
+  // trusted one, over HTTPS, must be present.
+  #refererProblem(referer: string | null, own: string): string | undefined {
+    if (referer === null) return "no Referer.";
+    let url: URL;
+    try {
+      url = new URL(referer);
+    } catch {
+      return "Referer is malformed.";
+    }
+    if (!url.host) return "Referer is malformed.";
+    if (url.protocol !== "https:") {
+      return "Referer is insecure while host is secure.";
+    }
+    if (!sameOrigin(url.origin, own) && !this.#trusted(url.origin)) {
+      return `${referer} does not match any trusted origins.`;
+    }
+    return undefined;
   }
 
   /**
@@ -235,7 +278,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   ): Promise<ResponseBody | null> {
     const key = sessionOf(request)?.keyForResponse();
     if (key && response.status_code < 500) {
-      response.headers.set("x-csrf-token", await this.tokenFor(key));
+      response.headers.set(this.headerName, await this.tokenFor(key));
       response.headers.set("cache-control", "no-store");
     }
     return body;

@@ -10,6 +10,9 @@ import { ConfigError } from "../http/errors.ts";
 import { originPatternProblem } from "../http/trusted_origins.ts";
 import { SessionMiddleware } from "../sessions/session_middleware.ts";
 
+// RFC 9110 §5.1: a field name is a token.
+const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+
 /**
  * Sessions middleware must be present…
  *
@@ -107,6 +110,17 @@ export class VerifyCorrectFormatForTrustedOrigins extends ServerCheck {
         `Invalid csrf_max_age: ${
           JSON.stringify(maxAge)
         } is not a whole number of seconds`,
+      );
+    }
+    const header = options.csrf_header_name;
+    if (
+      header !== undefined
+      && (typeof header !== "string" || !HEADER_NAME.test(header))
+    ) {
+      return new ConfigError(
+        `Invalid csrf_header_name: ${
+          JSON.stringify(header)
+        } is not an HTTP header name`,
       );
     }
     const entries = options.csrf_trusted_origins ?? [];

@@ -12,6 +12,7 @@ import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse, ResponseBody } from "../core/response.ts";
 import type { App } from "../core/app.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
+import { addVary } from "../http/vary.ts";
 
 const gzipAsync = promisify(gzip);
 const SYNC_LIMIT = 64 * 1024;
@@ -193,13 +194,7 @@ export class GzipMiddleware extends SpiderwebMiddleware {
   ): Promise<ResponseBody | null> {
     if (!this.#eligible(request, response, body)) return body;
     const headers = response.headers;
-    const vary = headers.get("vary");
-    if (!vary?.toLowerCase().includes("accept-encoding")) {
-      headers.set(
-        "vary",
-        vary ? `${vary}, Accept-Encoding` : "Accept-Encoding",
-      );
-    }
+    addVary(headers, "Accept-Encoding");
     if (!acceptsGzip(request.headers.get("accept-encoding"))) return body;
     headers.set("content-encoding", "gzip");
     const etag = headers.get("etag");

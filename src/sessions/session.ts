@@ -11,20 +11,21 @@
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { SessionControl } from "../core/request_services.ts";
 import type { HttpResponse } from "../core/response.ts";
+import { addVary } from "../http/vary.ts";
+import type { SessionContext } from "./session_cookie.ts";
 import {
-  deleteSessionCookie,
-  type SessionContext,
-  setSessionCookie,
-} from "./session_cookie.ts";
+  expiresAtBrowserClose,
+  EXPIRY_KEY,
+  type ExpiryValue,
+  sessionExpiry,
+  storedExpiry,
+} from "./session_expiry.ts";
 import { generateKey, hashKey, isWellFormedKey } from "./session_key.ts";
-import { sessionExpiry, touchInterval } from "./session_settings.ts";
 import {
-  serializeSession,
-  type SessionChanges,
-  sessionChanges,
-} from "./session_store.ts";
-
-const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };
+  newSessionState,
+  saveSession,
+  type SessionState,
+} from "./session_save.ts";
 
 /**
  * One request's session, as `request.session`.
@@ -45,18 +46,9 @@ const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };
 export class Session implements SessionControl {
   readonly #context: SessionContext;
   readonly #request: SpiderwebRequest;
-  readonly #presentedCookie: boolean;
-  #key: string | null = null;
-  #nextKey: string | undefined;
-  #hash: string | null = null;
-  #createdAt = 0;
-  #lastActive = 0;
-  /** The data as loaded, as JSON: what changes are measured against. */
-  #storedJson = "{}";
-  #cycle = false;
-  #needed = false;
-  #userId: string | null = null;
-  #userIdChanged = false;
+  #state: SessionState;
+  /** User code read or replaced `SESSION`: the response varies on the cookie. */
+  #accessed = false;
   /** Hashes of flushed sessions, deleted from the store in `commit()`. */
   readonly #doomed: string[] = [];
 
@@ -69,9 +61,24 @@ export class Session implements SessionControl {
   constructor(context: SessionContext, request: SpiderwebRequest) {
     this.#context = context;
     this.#request = request;
-    this.#presentedCookie =
-      request.COOKIES[context.settings.session_cookie_name] !== undefined;
-    request.SESSION = {};
+    this.#state = newSessionState(
+      request.COOKIES[context.settings.session_cookie_name] !== undefined,
+    );
+    this.#setData({});
+  }
+
+  // The framework's own reads and writes of `SESSION` are not accesses.
+  #data(): Record<string, unknown> {
+    const accessed = this.#accessed;
+    const data = this.#request.SESSION ?? {};
+    this.#accessed = accessed;
+    return data;
+  }
+
+  #setData(data: Record<string, unknown>): void {
+    const accessed = this.#accessed;
+    this.#request.SESSION = data;
+    this.#accessed = accessed;
   }
 
   /**
@@ -92,18 +99,23 @@ export class Session implements SessionControl {
       await store.destroy(hash);
       return;
     }
-    this.#key = cookie;
-    this.#hash = hash;
-    this.#createdAt = record.createdAt;
-    this.#lastActive = record.lastActive;
-    this.#storedJson = JSON.stringify(record.data);
-    this.#userId = record.userId;
-    this.#request.SESSION = record.data;
+    this.#state.key = cookie;
+    this.#state.hash = hash;
+    this.#state.createdAt = record.createdAt;
+    this.#state.lastActive = record.lastActive;
+    this.#state.storedJson = JSON.stringify(record.data);
+    this.#state.userId = record.userId;
+    this.#setData(record.data);
+  }
+
+  /** Notes that user code read or replaced `SESSION`. */
+  markAccessed(): void {
+    this.#accessed = true;
   }
 
   /** Issues a new key at the end of the request, keeping the data. */
   cycleKey(): void {
-    this.#cycle = true;
+    this.#state.cycle = true;
   }
 
   /**
@@ -113,27 +125,79 @@ export class Session implements SessionControl {
    * @returns a settled promise (awaiting it is optional)
    */
   flush(): Promise<void> {
-    if (this.#hash) this.#doomed.push(this.#hash);
-    this.#key = null;
-    this.#hash = null;
-    this.#nextKey = undefined;
-    this.#storedJson = "{}";
-    this.#cycle = false;
-    this.#needed = false;
-    this.#userId = null;
-    this.#userIdChanged = false;
-    this.#request.SESSION = {};
+    if (this.#state.hash) this.#doomed.push(this.#state.hash);
+    this.#state = newSessionState(this.#state.presentedCookie);
+    this.#accessed = true;
+    this.#setData({});
     return Promise.resolve();
+  }
+
+  /**
+   * Sets this session's expiry, as Django's `set_expiry`; it is kept with
+   * the session (in `SESSION._session_expiry`) on every store.
+   *
+   * @param value seconds of inactivity, a `Date` (absolute), `0` (the
+   *   cookie ends with the browser; the server still expires the session
+   *   after `session_max_age` idle) or `null` (back to the settings)
+   * @throws TypeError for a negative or non-finite number or an invalid date
+   */
+  setExpiry(value: ExpiryValue): void {
+    const stored = storedExpiry(value);
+    const data = this.#data();
+    if (stored === undefined) delete data[EXPIRY_KEY];
+    else data[EXPIRY_KEY] = stored;
+    this.#state.expiryChanged = true;
+    this.#accessed = true;
+  }
+
+  /**
+   * Seconds from now until the session expires, if it stays idle.
+   *
+   * @returns the expiry age in seconds
+   */
+  getExpiryAge(): number {
+    const now = Date.now();
+    return Math.max(0, Math.round((this.#expiresAt(now) - now) / 1000));
+  }
+
+  /**
+   * When the session expires, if it stays idle from now.
+   *
+   * @returns the expiry date
+   */
+  getExpiryDate(): Date {
+    return new Date(this.#expiresAt(Date.now()));
+  }
+
+  /**
+   * Whether the session cookie ends when the browser closes.
+   *
+   * @returns true for `setExpiry(0)`, or with `session_expire_at_browser_close`
+   */
+  getExpireAtBrowserClose(): boolean {
+    return expiresAtBrowserClose(this.#context.settings, this.#expiry());
+  }
+
+  #expiry(): unknown {
+    return this.#data()[EXPIRY_KEY];
+  }
+
+  // The expiry if the session is active at `now` (created now if new).
+  #expiresAt(now: number): number {
+    const created = this.#state.hash && !this.#state.cycle
+      ? this.#state.createdAt
+      : now;
+    return sessionExpiry(this.#context.settings, created, now, this.#expiry());
   }
 
   /** Makes the session exist after this request even if its data is empty. */
   markNeeded(): void {
-    this.#needed = true;
+    this.#state.needed = true;
   }
 
   /** The key of the live session the request arrived with, or null. */
   get liveKey(): string | null {
-    return this.#hash ? this.#key : null;
+    return this.#state.hash ? this.#state.key : null;
   }
 
   /**
@@ -143,12 +207,12 @@ export class Session implements SessionControl {
    * @returns the key
    */
   keyForToken(): string {
-    if (this.#hash) {
-      return this.#cycle
-        ? (this.#nextKey ??= generateKey())
-        : this.#key!;
+    if (this.#state.hash) {
+      return this.#state.cycle
+        ? (this.#state.nextKey ??= generateKey())
+        : this.#state.key!;
     }
-    return this.#key ??= generateKey();
+    return this.#state.key ??= generateKey();
   }
 
   /**
@@ -157,14 +221,16 @@ export class Session implements SessionControl {
    * @returns the key, or null when no session will exist
    */
   keyForResponse(): string | null {
-    const hasData = Object.keys(this.#request.SESSION ?? {}).length > 0;
-    if (!this.#hash && !this.#needed && !this.#cycle && !hasData) return null;
+    const hasData = Object.keys(this.#data()).length > 0;
+    if (
+      !this.#state.hash && !this.#state.needed && !this.#state.cycle && !hasData
+    ) return null;
     return this.keyForToken();
   }
 
   /** The id of the user the session belongs to, for `revokeUser`. */
   get userId(): string | null {
-    return this.#userId;
+    return this.#state.userId;
   }
 
   /**
@@ -174,111 +240,33 @@ export class Session implements SessionControl {
    * @param userId the user's id, or null
    */
   setUserId(userId: string | null): void {
-    this.#userIdChanged ||= userId !== this.#userId;
-    this.#userId = userId;
+    this.#state.userIdChanged ||= userId !== this.#state.userId;
+    this.#state.userId = userId;
   }
 
   /**
    * Saves what changed and sets or clears the cookie: flushed sessions are
    * deleted first, then the session is created, rotated, merged or touched.
+   * A response whose session was accessed or whose cookie changed gets
+   * `Vary: Cookie`.
    *
-   * @param response the response, for its cookie and `Cache-Control`
+   * @param response the response, for its cookie and headers
    * @param now the time, epoch ms
    */
   async commit(response: HttpResponse, now: number): Promise<void> {
     const { store } = this.#context;
     for (const hash of this.#doomed.splice(0)) await store.destroy(hash);
+    const cookieBefore = response.headers.has("set-cookie");
     // Nothing else is saved for a failed request.
-    if (response.status_code >= 500) return;
-    const data = this.#request.SESSION ?? {};
-    const diff = sessionChanges(this.#storedJson, data);
-    if (!this.#hash) {
-      if (diff || this.#needed || this.#cycle) {
-        const current = diff?.current ?? serializeSession(data);
-        await this.#create(response, current, null, NO_CHANGES, now);
-      } else if (this.#presentedCookie) {
-        deleteSessionCookie(this.#context, this.#request, response);
-      }
-    } else if (this.#cycle) {
-      const current = diff?.current ?? serializeSession(data);
-      await this.#create(
+    if (response.status_code < 500) {
+      await saveSession(this.#context, this.#request, this.#state, {
+        data: this.#data(),
         response,
-        current,
-        this.#hash,
-        diff?.changes ?? NO_CHANGES,
         now,
-      );
-    } else if (diff || this.#userIdChanged) {
-      // Expiry moves at the touch granularity, as for read-only requests.
-      const touch =
-        now - this.#lastActive > touchInterval(this.#context.settings);
-      const expiresAt = sessionExpiry(
-        this.#context.settings,
-        this.#createdAt,
-        now,
-      );
-      const update = {
-        userId: this.#userIdChanged ? this.#userId : undefined,
-        lastActive: touch ? now : undefined,
-        expiresAt: touch ? expiresAt : undefined,
-      };
-      if (!await store.merge(this.#hash, diff?.changes ?? NO_CHANGES, update)) {
-        deleteSessionCookie(this.#context, this.#request, response); // Logged out meanwhile: stay out.
-      } else if (touch) {
-        setSessionCookie(
-          this.#context,
-          this.#request,
-          response,
-          this.#key!,
-          expiresAt,
-          now,
-        );
-      }
-    } else if (now - this.#lastActive > touchInterval(this.#context.settings)) {
-      const expiresAt = sessionExpiry(
-        this.#context.settings,
-        this.#createdAt,
-        now,
-      );
-      if (await store.touch(this.#hash, now, expiresAt)) {
-        setSessionCookie(
-          this.#context,
-          this.#request,
-          response,
-          this.#key!,
-          expiresAt,
-          now,
-        );
-      }
+      });
     }
-  }
-
-  // A new session, or (with `oldHash`) the old one under a new key: the old
-  // key dies in the same store operation.
-  async #create(
-    response: HttpResponse,
-    current: Map<string, string>,
-    oldHash: string | null,
-    changes: SessionChanges,
-    now: number,
-  ): Promise<void> {
-    const key = (oldHash ? this.#nextKey : this.#key) ?? generateKey();
-    const meta = {
-      userId: this.#userId,
-      lastActive: now,
-      expiresAt: sessionExpiry(this.#context.settings, now, now),
-      createdAt: now,
-    };
-    if (oldHash) {
-      await this.#context.store.rotate(oldHash, hashKey(key), changes, meta);
-    } else await this.#context.store.create(hashKey(key), current, meta);
-    setSessionCookie(
-      this.#context,
-      this.#request,
-      response,
-      key,
-      meta.expiresAt,
-      now,
-    );
+    if (this.#accessed || response.headers.has("set-cookie") !== cookieBefore) {
+      addVary(response.headers, "Cookie");
+    }
   }
 }

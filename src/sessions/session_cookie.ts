@@ -31,7 +31,8 @@ export interface SessionContext {
  * @param request the request (HTTPS requests always get Secure)
  * @param response the response to set it on
  * @param key the session key
- * @param expiresAt the session's expiry, epoch ms
+ * @param expiresAt the session's expiry, epoch ms, or null for a cookie
+ *   that ends with the browser (no `Max-Age` or `Expires`)
  * @param now the time, epoch ms
  */
 export function setSessionCookie(
@@ -39,13 +40,15 @@ export function setSessionCookie(
   request: SpiderwebRequest,
   response: HttpResponse,
   key: string,
-  expiresAt: number,
+  expiresAt: number | null,
   now: number,
 ): void {
   response.setCookie(context.settings.session_cookie_name, key, {
     ...context.cookie,
-    max_age: Math.max(0, Math.floor((expiresAt - now) / 1000)),
-    expires: new Date(expiresAt),
+    ...(expiresAt === null ? {} : {
+      max_age: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+      expires: new Date(expiresAt),
+    }),
     secure: context.cookie.secure || request.isSecure(),
   });
   response.headers.set("cache-control", "no-store");

@@ -33,6 +33,8 @@ export interface SessionSettings {
   session_purge_interval: number;
   /** Another store (Redis, PostgreSQL…); the app's SQLite by default. */
   session_store: SessionStore | undefined;
+  /** Session cookies without `Max-Age`/`Expires` (unless `setExpiry` says otherwise). @default false */
+  session_expire_at_browser_close: boolean;
 }
 
 /** Reads the session settings from the router's options, with defaults. */
@@ -49,37 +51,9 @@ export function sessionSettings(server: App): SessionSettings {
     session_absolute_max_age: o.session_absolute_max_age ?? null,
     session_purge_interval: o.session_purge_interval ?? 3600,
     session_store: o.session_store,
+    session_expire_at_browser_close: o.session_expire_at_browser_close
+      ?? false,
   };
-}
-
-/**
- * When a session expires: `session_max_age` after the last activity, capped
- * by `session_absolute_max_age` after creation.
- *
- * @param settings the session settings
- * @param createdAt creation time, epoch ms
- * @param lastActive last activity, epoch ms
- * @returns the expiry, epoch ms
- */
-export function sessionExpiry(
-  settings: SessionSettings,
-  createdAt: number,
-  lastActive: number,
-): number {
-  const idle = lastActive + settings.session_max_age * 1000;
-  const absolute = settings.session_absolute_max_age;
-  return absolute === null ? idle : Math.min(idle, createdAt + absolute * 1000);
-}
-
-/**
- * How often activity refreshes the expiry: at most once a minute, so
- * read-only requests do not write on every visit.
- *
- * @param settings the session settings
- * @returns the interval in ms
- */
-export function touchInterval(settings: SessionSettings): number {
-  return Math.min(60_000, settings.session_max_age * 100);
 }
 
 const ATTRIBUTE = /^[\x21-\x3A\x3C-\x7E]+$/;
@@ -277,6 +251,13 @@ export class CheckSessionAges extends ServerCheck {
         `${
           JSON.stringify(purge)
         } is not a whole number of seconds (0 disables)`,
+      );
+    }
+    const close = s.session_expire_at_browser_close;
+    if (typeof close !== "boolean") {
+      return settingError(
+        "session_expire_at_browser_close",
+        `${JSON.stringify(close)} is not a boolean`,
       );
     }
   }

@@ -316,3 +316,162 @@ describe("CorsMiddleware", () => {
     assert.equal(rows(context.app).length, 0);
   });
 });
+
+describe("CorsMiddleware: settings checked at startup, django-cors-headers parity", () => {
+  const startupErrors = (options: Record<string, unknown>): string[] => {
+    try {
+      corsApp(options);
+    } catch (error) {
+      assert.ok(error instanceof StartupErrors, String(error));
+      return error.errors.map(String);
+    }
+    return [];
+  };
+
+  it("every malformed setting is a ConfigError naming it and the value, all reported together", () => {
+    const errors = startupErrors({
+      cors_allowed_origins: "https://example.com",
+      cors_allowed_origin_regexes: {},
+      cors_allow_methods: "GET",
+      cors_allow_headers: [1],
+      cors_expose_headers: ["x", null],
+      cors_preflight_max_age: -1,
+      cors_allow_credentials: "yes",
+      cors_allow_all_origins: 1,
+      cors_allow_private_network: "no",
+      cors_urls_regex: "(",
+      cors_allow_request: true,
+    });
+    for (
+      const name of [
+        "cors_allowed_origins",
+        "cors_allowed_origin_regexes",
+        "cors_allow_methods",
+        "cors_allow_headers",
+        "cors_expose_headers",
+        "cors_preflight_max_age",
+        "cors_allow_credentials",
+        "cors_allow_all_origins",
+        "cors_allow_private_network",
+        "cors_urls_regex",
+        "cors_allow_request",
+      ]
+    ) {
+      assert.ok(
+        errors.some((e) => e.startsWith(`ConfigError() - Invalid ${name}:`)),
+        `${name} in ${errors.join("\n")}`,
+      );
+    }
+    assert.ok(errors.some((e) => e.includes("\"https://example.com\"")));
+  });
+
+  it("origins with a path, query or trailing slash are rejected; null and file:// are fine", () => {
+    for (
+      const origin of [
+        "https://example.com/",
+        "https://example.com/app",
+        "https://example.com?x=1",
+        "example.com",
+      ]
+    ) {
+      const errors = startupErrors({ cors_allowed_origins: [origin] });
+      assert.equal(errors.length, 1, origin);
+      assert.match(errors[0], /Invalid cors_allowed_origins/);
+      assert.ok(errors[0].includes(JSON.stringify(origin)));
+    }
+    assert.deepEqual(
+      startupErrors({
+        cors_allowed_origins: ["null", "file://", "http://[::1]:8000"],
+      }),
+      [],
+    );
+  });
+
+  it("\"null\" and \"file://\" are allowed only when listed", async () => {
+    const { app } = corsApp({ cors_allowed_origins: ["null", "file://"] });
+    for (const origin of ["null", "file://"]) {
+      const response = await call(app, "/", { headers: { origin } });
+      assert.equal(response.headers.get("access-control-allow-origin"), origin);
+    }
+    const { app: other } = corsApp();
+    const response = await call(other, "/", { headers: { origin: "null" } });
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+  });
+
+  it("an Origin that is not an origin is never allowed, even with cors_allow_all_origins", async () => {
+    const { app } = corsApp({
+      cors_allowed_origins: [],
+      cors_allow_all_origins: true,
+    });
+    for (
+      const origin of [
+        "https://example.com/path",
+        "not an origin",
+        "javascript:alert(1)",
+        "https://a.example\r\nx: y",
+        "",
+      ]
+    ) {
+      const response = await call(app, "/", {
+        headers: { origin: encodeURI(origin) },
+      });
+      assert.equal(
+        response.headers.get("access-control-allow-origin"),
+        null,
+        origin,
+      );
+    }
+    const ok = await call(app, "/", {
+      headers: { origin: "https://any.example" },
+    });
+    assert.equal(ok.headers.get("access-control-allow-origin"), "*");
+  });
+
+  it("cors_allow_request allows any origin for the requests it approves, sync or async", async () => {
+    for (
+      const hook of [
+        (request: { path: string }) => request.path.startsWith("/api/public/"),
+        (request: { path: string }) =>
+          Promise.resolve(request.path.startsWith("/api/public/")),
+      ]
+    ) {
+      const { app } = corsApp({ cors_allow_request: hook });
+      app.route("/api/public/items", () => ({ items: [] }));
+      const origin = { headers: { origin: "https://anyone.example" } };
+      const open = await call(app, "/api/public/items", origin);
+      assert.equal(
+        open.headers.get("access-control-allow-origin"),
+        "https://anyone.example",
+      );
+      const closed = await call(app, "/api/x", origin);
+      assert.equal(closed.headers.get("access-control-allow-origin"), null);
+      const listed = await call(app, "/api/x", {
+        headers: { origin: "https://example.com" },
+      });
+      assert.equal(
+        listed.headers.get("access-control-allow-origin"),
+        "https://example.com",
+      );
+      const pre = await call(
+        app,
+        "/api/public/items",
+        preflight("https://anyone.example"),
+      );
+      assert.equal(pre.status, 200);
+      assert.equal(
+        pre.headers.get("access-control-allow-origin"),
+        "https://anyone.example",
+      );
+    }
+  });
+
+  it("cors_allow_request alone is a way to allow origins", () => {
+    assert.deepEqual(
+      startupErrors({
+        cors_allowed_origins: [],
+        cors_allow_request: () => true,
+      }),
+      [],
+    );
+  });
+});

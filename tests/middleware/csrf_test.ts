@@ -202,26 +202,31 @@ describe("CSRFMiddleware", () => {
     assert.equal(own.status, 200);
   });
 
-  it("CSRF-05 malformed Referers never cause a 500", async () => {
-    const { app } = csrfApp();
+  it("CSRF-05 over HTTPS without Origin, a missing, malformed, insecure or foreign Referer is 403 even with a valid token, never 500", async () => {
+    const { app, log } = csrfApp();
     const { client, token } = await loggedInClient(app, "https://app.example");
-    for (
-      const referer of [
-        undefined,
-        "http://app.example/",
-        "ØBöIß",
-        "//x/",
-        "https://[",
-      ]
-    ) {
-      const headers: Record<string, string> = {};
+    const reasons: Record<string, RegExp> = {
+      "": /Referer checking failed - no Referer\./,
+      "http://app.example/": /Referer is insecure while host is secure/,
+      "ØBöIß": /Referer is malformed/,
+      "//x/": /Referer is malformed/,
+      "https://[": /Referer is malformed/,
+      "https://evil.example/": /does not match any trusted origins/,
+    };
+    for (const [referer, reason] of Object.entries(reasons)) {
+      const headers: Record<string, string> = { "x-csrf-token": token };
       if (referer) headers.referer = encodeURI(referer);
-      assert.equal((await client.post("/submit", { headers })).status, 403);
-      const ok = await client.post("/submit", {
-        headers: { ...headers, "x-csrf-token": token },
-      });
-      assert.equal(ok.status, 200);
+      const response = await client.post("/submit", { headers });
+      assert.equal(response.status, 403, referer);
+      assert.ok(
+        log.lines.some((l) => reason.test(l) && l.endsWith(": /submit")),
+        `${referer}: ${log.lines.at(-1)}`,
+      );
     }
+    const ok = await client.post("/submit", {
+      headers: { referer: "https://app.example/form", "x-csrf-token": token },
+    });
+    assert.equal(ok.status, 200);
   });
 
   it("CSRF-06 Sec-Fetch-Site never stands in for a token; cross-site always fails", async () => {
@@ -397,5 +402,92 @@ describe("CSRFMiddleware", () => {
       ],
       csrf_trusted_origins: ["https://example.com", /^https:\/\/x\.y$/],
     }));
+  });
+});
+
+describe("CSRFMiddleware: rejections, Referer and the header name", () => {
+  it("each rejection is logged as Forbidden (<reason>): <path>, with a generic 403 body", async () => {
+    const { app, log } = csrfApp();
+    const { client, token } = await loggedInClient(app);
+    const cases: [Record<string, string>, RegExp][] = [
+      [
+        { origin: "https://evil.example" },
+        /Origin checking failed - https:\/\/evil\.example does not match any trusted origins\./,
+      ],
+      [{}, /CSRF token missing\./],
+      [
+        { "x-csrf-token": `${token.slice(0, -2)}AA` },
+        /CSRF token incorrect or expired\./,
+      ],
+      [{ "sec-fetch-site": "cross-site" }, /Cross-site request/],
+    ];
+    for (const [headers, reason] of cases) {
+      const response = await client.post("/submit", { headers });
+      assert.equal(response.status, 403);
+      assert.doesNotMatch(await response.text(), /missing|incorrect|Origin/);
+      const line = log.lines.at(-1) ?? "";
+      assert.match(line, /^warn Forbidden \(/);
+      assert.match(line, reason);
+      assert.ok(line.endsWith("): /submit"), line);
+    }
+    const stranger = new TestClient(app);
+    const response = await stranger.post("/submit", {
+      headers: { "x-csrf-token": token },
+    });
+    assert.equal(response.status, 403);
+    assert.match(
+      log.lines.at(-1) ?? "",
+      /Forbidden \(CSRF session not found\.\): \/submit/,
+    );
+  });
+
+  it("over HTTPS, a Referer from a trusted origin passes with a token", async () => {
+    const { app } = csrfApp({
+      csrf_trusted_origins: ["https://partner.example"],
+    });
+    const { client, token } = await loggedInClient(app, "https://app.example");
+    const response = await client.post("/submit", {
+      headers: {
+        referer: "https://partner.example/page",
+        "x-csrf-token": token,
+      },
+    });
+    assert.equal(response.status, 200);
+  });
+
+  it("over plain HTTP the Referer is not required", async () => {
+    const { app } = csrfApp();
+    const { client, token } = await loggedInClient(app);
+    const response = await client.post("/submit", {
+      headers: { "x-csrf-token": token },
+    });
+    assert.equal(response.status, 200);
+  });
+
+  it("csrf_header_name names the header that carries the token, both ways", async () => {
+    const { app } = csrfApp({ csrf_header_name: "X-XSRF-TOKEN" });
+    const { client, token } = await loggedInClient(app);
+    const sent = await client.get("/token");
+    assert.ok(sent.headers.get("x-xsrf-token"));
+    assert.equal(sent.headers.get("x-csrf-token"), null);
+    const old = await client.post("/submit", {
+      headers: { "x-csrf-token": token },
+    });
+    assert.equal(old.status, 403);
+    const ok = await client.post("/submit", {
+      headers: { "x-xsrf-token": token },
+    });
+    assert.equal(ok.status, 200);
+  });
+
+  it("an invalid csrf_header_name is a ConfigError at startup", () => {
+    assert.throws(
+      () => csrfApp({ csrf_header_name: "x csrf" }),
+      (error: Error) =>
+        error instanceof ConfigError && /csrf_header_name/.test(String(error))
+        || /csrf_header_name/.test(
+          String((error as AggregateError).errors?.[0]),
+        ),
+    );
   });
 });
