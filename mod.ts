@@ -23,11 +23,18 @@ export type { Command } from "./src/router.ts";
 export type { App } from "./src/core/app.ts";
 export type { AppBase, AppWiring } from "./src/core/app_base.ts";
 export type { AppRoutes } from "./src/core/app_routes.ts";
+export type { SpiderwebRouterOptions } from "./src/router.ts";
 export type {
+  CoreOptions,
   LifecycleHook,
   RouteSpec,
-  SpiderwebRouterOptions,
 } from "./src/core/app_options.ts";
+export type { SessionOptions } from "./src/sessions/session_settings.ts";
+export type { CsrfOptions } from "./src/middleware/csrf_checks.ts";
+export type { CorsOptions } from "./src/middleware/cors_settings.ts";
+export type { GzipOptions } from "./src/middleware/gzip.ts";
+export type { FileOptions } from "./src/files/static_files.ts";
+export type { TemplateOptions } from "./src/templates/template_response.ts";
 export {
   DEFAULT_ALLOWED_METHODS,
   DEFAULT_ENCODING,

@@ -9,19 +9,43 @@
 
 import type { AppWiring } from "./core/app_base.ts";
 import { AppBase } from "./core/app_base.ts";
-import type { SpiderwebRouterOptions } from "./core/app_options.ts";
+import type { CoreOptions } from "./core/app_options.ts";
 import type { MiddlewareClass } from "./core/middleware.ts";
 import { loadSessionUser } from "./auth/session_user.ts";
-import { registerFileRoutes } from "./files/static_files.ts";
+import {
+  FILE_OPTION_KEYS,
+  type FileOptions,
+  registerFileRoutes,
+} from "./files/static_files.ts";
+import {
+  TEMPLATE_OPTION_KEYS,
+  type TemplateOptions,
+} from "./templates/template_response.ts";
+import {
+  CSRF_OPTION_KEYS,
+  type CsrfOptions,
+} from "./middleware/csrf_checks.ts";
+import {
+  CORS_OPTION_KEYS,
+  type CorsOptions,
+} from "./middleware/cors_settings.ts";
 import { ConfigError } from "./http/errors.ts";
 import { CorsMiddleware } from "./middleware/cors.ts";
 import { CSRFMiddleware } from "./middleware/csrf.ts";
-import { GzipMiddleware } from "./middleware/gzip.ts";
+import {
+  GZIP_OPTION_KEYS,
+  GzipMiddleware,
+  type GzipOptions,
+} from "./middleware/gzip.ts";
 import { ValidationMiddleware } from "./middleware/validation.ts";
 import {
   SessionMiddleware,
   sessionStoreOf,
 } from "./sessions/session_middleware.ts";
+import {
+  SESSION_OPTION_KEYS,
+  type SessionOptions,
+} from "./sessions/session_settings.ts";
 
 const BUILTIN_MIDDLEWARE: ReadonlyMap<string, MiddlewareClass> = new Map<
   string,
@@ -39,6 +63,22 @@ const BUILTIN_MIDDLEWARE: ReadonlyMap<string, MiddlewareClass> = new Map<
   ["spiderweb.middleware.pydantic.PydanticMiddleware", ValidationMiddleware],
 ]);
 
+/**
+ * The options of `SpiderwebRouter`: the core's and every feature's, each
+ * with its default. Keys are snake_case as in spiderweb; an unknown key is a
+ * type error (put your own values in `extra_data`).
+ */
+export interface SpiderwebRouterOptions
+  extends
+    CoreOptions,
+    SessionOptions,
+    CsrfOptions,
+    CorsOptions,
+    GzipOptions,
+    FileOptions,
+    TemplateOptions
+{}
+
 const WIRING: AppWiring = {
   resolveMiddleware(entry) {
     if (typeof entry !== "string") return entry;
@@ -48,6 +88,14 @@ const WIRING: AppWiring = {
   },
   addBuiltinRoutes: registerFileRoutes,
   loadUser: loadSessionUser,
+  knownOptions: [
+    ...SESSION_OPTION_KEYS,
+    ...CSRF_OPTION_KEYS,
+    ...CORS_OPTION_KEYS,
+    ...GZIP_OPTION_KEYS,
+    ...FILE_OPTION_KEYS,
+    ...TEMPLATE_OPTION_KEYS,
+  ],
 };
 
 /** A custom `web` command: gets the app and the command's arguments. */

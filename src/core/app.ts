@@ -17,7 +17,7 @@ import type { Logger } from "./logger.ts";
  * @example Reading a setting in a view
  * ```ts
  * import { SpiderwebRouter } from "../../mod.ts";
- * const app = new SpiderwebRouter({ greeting: "hi" });
+ * const app = new SpiderwebRouter({ extra_data: { greeting: "hi" } });
  * app.route("/", (request) => ({ greeting: request.server.extra_data.greeting }));
  * const response = await app.fetch(new Request("http://localhost/"));
  * console.assert((await response.json()).greeting === "hi");

@@ -19,11 +19,12 @@ import {
 } from "../runtime/runtime.ts";
 import type { App } from "./app.ts";
 import {
+  CORE_OPTION_KEYS,
+  type CoreOptions,
   DEFAULT_MAX_BODY,
-  isKnownOption,
-  type SpiderwebRouterOptions,
   validateAppOptions,
 } from "./app_options.ts";
+import { unknownName } from "./suggest.ts";
 import { AppRoutes, routeLookup } from "./app_routes.ts";
 import { collectHooks, type Engine } from "./engine.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
@@ -33,6 +34,7 @@ import {
   type SpiderwebMiddleware,
 } from "./middleware.ts";
 import { handleRequest } from "./pipeline.ts";
+import { withRequestLog } from "./request_log.ts";
 import type { SpiderwebRequest } from "./request.ts";
 import { type RunningServer, type StartOptions, startServer } from "./start.ts";
 
@@ -59,6 +61,8 @@ export interface AppWiring {
    * @returns the user
    */
   loadUser(request: SpiderwebRequest): unknown;
+  /** The settings the features read, besides the core's. */
+  readonly knownOptions: readonly string[];
 }
 
 const NO_WIRING: AppWiring = {
@@ -68,6 +72,7 @@ const NO_WIRING: AppWiring = {
   },
   addBuiltinRoutes() {},
   loadUser: () => undefined,
+  knownOptions: [],
 };
 
 /**
@@ -83,8 +88,8 @@ const NO_WIRING: AppWiring = {
  * ```
  */
 export class AppBase extends AppRoutes implements App {
-  /** The options as given. */
-  readonly options: Readonly<SpiderwebRouterOptions>;
+  /** The options as given (snake_case keys, as in spiderweb). */
+  readonly options: Readonly<Record<string, unknown>>;
   /** Options the framework does not know, for your own use. */
   readonly extra_data: Record<string, unknown> = {};
   /** The address `start()` binds. */
@@ -112,6 +117,7 @@ export class AppBase extends AppRoutes implements App {
 
   readonly #engine: Engine & { hooks: Engine["hooks"] };
   readonly #respond: PartsHandler;
+  readonly #core: CoreOptions;
   #startup: Promise<void> | undefined;
   #started = false;
   #db: Database | undefined;
@@ -124,13 +130,23 @@ export class AppBase extends AppRoutes implements App {
    * @throws ConfigError or StartupErrors for an invalid configuration
    */
   constructor(
-    options: SpiderwebRouterOptions = {},
+    options: CoreOptions = {},
     wiring: AppWiring = NO_WIRING,
   ) {
     super(options.append_slash ?? false);
-    this.options = options;
+    this.options = options as Readonly<Record<string, unknown>>;
+    this.#core = options;
+    this.log = options.log ?? consoleLogger;
+    Object.assign(this.extra_data, options.extra_data);
+    // Bun and Node do not type-check: a mistyped setting is kept, as the
+    // original does, but never silently.
+    const known = new Set([...CORE_OPTION_KEYS, ...wiring.knownOptions]);
     for (const [key, value] of Object.entries(options)) {
-      if (!isKnownOption(key)) this.extra_data[key] = value;
+      if (known.has(key)) continue;
+      this.extra_data[key] = value;
+      this.log.warn(
+        `${unknownName("setting", key, known)} (kept in extra_data)`,
+      );
     }
     this.hostname = options.addr ?? "localhost";
     this.port = options.port ?? 8000;
@@ -139,7 +155,6 @@ export class AppBase extends AppRoutes implements App {
       ? DEFAULT_MAX_BODY
       : options.max_request_body_size;
     this.secret_key = options.secret_key;
-    this.log = options.log ?? consoleLogger;
     validateAppOptions({
       port: this.port,
       max_request_body_size: this.max_request_body_size,
@@ -172,7 +187,7 @@ export class AppBase extends AppRoutes implements App {
     }
     wiring.addBuiltinRoutes(this);
     engine.hooks = collectHooks(this.middleware);
-    this.#respond = (raw, info) => {
+    const handle: PartsHandler = (raw, info) => {
       const address = remoteAddressOf(info, raw);
       if (!this.#started && options.on_startup?.length) {
         return this.#runStartup().then(() =>
@@ -181,15 +196,25 @@ export class AppBase extends AppRoutes implements App {
       }
       return handleRequest(engine, raw, address);
     };
-    this.fetch = async (request, info) =>
-      partsToResponse(await this.#respond(request, info as ServeInfo));
+    // Requests from a socket are logged; in-process calls (tests) are not.
+    this.#respond = options.log_requests === false
+      ? handle
+      : withRequestLog(this.log, handle);
+    // A server passes what it knows of the connection (`deno serve`, Bun's
+    // default export); a call without it is in-process and not logged.
+    this.fetch = async (request, info) => {
+      const logged = info !== undefined
+        && (info as ServeInfo).logRequest !== false;
+      const answer = logged ? this.#respond : handle;
+      return partsToResponse(await answer(request, info as ServeInfo));
+    };
     this.log.debug("Run startup checks...");
     runStartupChecks(this, classes);
   }
 
   /** The app's SQLite database, opened on first use. */
   get db(): Database {
-    return this.#db ??= runtime.openDatabase(this.options.db ?? "spiderweb.db");
+    return this.#db ??= runtime.openDatabase(this.#core.db ?? "spiderweb.db");
   }
 
   /** True once the database has been opened. */
@@ -199,7 +224,7 @@ export class AppBase extends AppRoutes implements App {
 
   #runStartup(): Promise<void> {
     this.#startup ??= (async () => {
-      for (const hook of this.options.on_startup ?? []) await hook();
+      for (const hook of this.#core.on_startup ?? []) await hook();
       this.#started = true;
     })();
     return this.#startup;
@@ -224,7 +249,7 @@ export class AppBase extends AppRoutes implements App {
 
   /** Runs `on_shutdown`, closes middleware and the database. */
   async close(): Promise<void> {
-    for (const hook of this.options.on_shutdown ?? []) {
+    for (const hook of this.#core.on_shutdown ?? []) {
       try {
         await hook();
       } catch (error) {

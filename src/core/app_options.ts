@@ -21,12 +21,10 @@ export type RouteSpec =
   | readonly [path: string, view: AnyView, options: RouteOptions];
 
 /**
- * The options of `SpiderwebRouter`. Keys are snake_case as in spiderweb;
- * unknown keys are kept in `app.extra_data`. Middleware settings
- * (`session_*`, `csrf_*`, `cors_*`, `gzip_*`) are documented with their
- * middleware.
+ * The settings the core reads. `SpiderwebRouterOptions` adds those of every
+ * feature. Keys are snake_case as in spiderweb.
  */
-export interface SpiderwebRouterOptions {
+export interface CoreOptions {
   /** The address `start()` binds. @default "localhost" */
   addr?: string;
   /** The port `start()` binds; 0 picks a free one. @default 8000 */
@@ -57,42 +55,34 @@ export interface SpiderwebRouterOptions {
   db?: string;
   /** Trust `X-Forwarded-For`, `-Proto` and `-Host`. @default false */
   trust_forwarded_headers?: boolean;
-  /** Any other option, kept in `app.extra_data`. */
-  [key: string]: unknown;
+  /** Log one line per request served from a socket. @default true */
+  log_requests?: boolean;
+  /** Your own settings, kept in `app.extra_data` (`request.server.extra_data`). */
+  extra_data?: Record<string, unknown>;
 }
 
-/** The options the core itself reads. */
-export const CORE_OPTIONS: ReadonlySet<string> = new Set([
-  "addr",
-  "port",
-  "allowed_hosts",
-  "append_slash",
-  "debug",
-  "middleware",
-  "routes",
-  "error_routes",
-  "max_request_body_size",
-  "on_startup",
-  "on_shutdown",
-  "log",
-  "secret_key",
-  "db",
-  "trust_forwarded_headers",
-  "templates_dirs",
-  "staticfiles_dirs",
-  "static_url",
-  "media_url",
-  "media_dir",
-]);
-
-/** Option prefixes that belong to the shipped middleware. */
-const MIDDLEWARE_PREFIXES = ["session_", "csrf_", "cors_", "gzip_"];
-
-/** True for an option the framework knows (everything else is extra data). */
-export function isKnownOption(key: string): boolean {
-  return CORE_OPTIONS.has(key)
-    || MIDDLEWARE_PREFIXES.some((prefix) => key.startsWith(prefix));
-}
+/** The names of the core settings (checked against `CoreOptions`). */
+export const CORE_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    addr: true,
+    port: true,
+    allowed_hosts: true,
+    append_slash: true,
+    debug: true,
+    middleware: true,
+    routes: true,
+    error_routes: true,
+    max_request_body_size: true,
+    on_startup: true,
+    on_shutdown: true,
+    log: true,
+    secret_key: true,
+    db: true,
+    trust_forwarded_headers: true,
+    log_requests: true,
+    extra_data: true,
+  } satisfies Record<keyof CoreOptions, true>,
+);
 
 /** The default allowed methods. */
 export const DEFAULT_ALLOWED_METHODS: readonly string[] = Object.freeze([

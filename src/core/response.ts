@@ -7,6 +7,7 @@
 
 import { type CookieOptions, serializeCookie } from "../http/cookie.ts";
 import { GeneralException } from "../http/errors.ts";
+import { unknownName } from "./suggest.ts";
 import type { SpiderwebRequest } from "./request.ts";
 import type { ResponseParts } from "../runtime/runtime.ts";
 
@@ -52,6 +53,27 @@ export function isInitObject(value: unknown, required?: string): boolean {
   const keys = Object.keys(value);
   if (required && !keys.includes(required)) return false;
   return keys.every((key) => INIT_KEYS.has(key));
+}
+
+// A plain object that is clearly meant as options (it names one), not data.
+function isOptionsLike(value: unknown): boolean {
+  if (!value || typeof value !== "object") return false;
+  const proto = Object.getPrototypeOf(value);
+  return (proto === Object.prototype || proto === null)
+    && Object.keys(value).some((key) => INIT_KEYS.has(key));
+}
+
+// Web-standard habits (`status`, `statusText`) are errors naming the option.
+function checkInitKeys(init: object): void {
+  for (const key of Object.keys(init)) {
+    if (!INIT_KEYS.has(key)) {
+      throw new GeneralException(
+        key === "status"
+          ? "Unknown response option \"status\"; did you mean \"status_code\"?"
+          : unknownName("response option", key, INIT_KEYS),
+      );
+    }
+  }
 }
 
 let dateSecond = 0;
@@ -111,7 +133,10 @@ export class HttpResponse {
     if (isInitObject(body)) {
       init = body as HttpResponseInit;
       body = (body as HttpResponseInit).body;
+    } else if (isOptionsLike(body)) {
+      checkInitKeys(body as Record<string, unknown>);
     }
+    checkInitKeys(init);
     this.body = (body ?? null) as ResponseBody | null;
     this.status_code = init.status_code ?? 200;
     this.#init = init.headers;

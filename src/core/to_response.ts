@@ -10,7 +10,8 @@ import { HttpResponse } from "./response.ts";
 import { JsonResponse } from "./json_response.ts";
 
 /**
- * Normalises a view's result.
+ * Normalises a view's result: an `HttpResponse`, a Fetch `Response`, or a
+ * plain object or array (as JSON).
  *
  * @example A plain object becomes JSON
  * ```ts
@@ -25,18 +26,30 @@ import { JsonResponse } from "./json_response.ts";
  */
 export function toResponse(result: unknown, view: unknown): HttpResponse {
   if (result instanceof HttpResponse) return result;
+  if (result instanceof Response) return fromFetchResponse(result);
   if (Array.isArray(result) || isPlainObject(result)) {
     return new JsonResponse(result, {});
   }
   const name = (view as { name?: string })?.name || "(anonymous)";
   const got = result === null || result === undefined
     ? String(result)
-    : result instanceof Response
-    ? "a Fetch Response"
     : `a ${typeof result}`;
   throw new NoResponseError(
     `View ${name} returned ${got}; expected an HttpResponse or a plain object.`,
   );
+}
+
+// A Fetch `Response` from a view: its status, headers and body are sent as
+// they are, and the middleware sees it like any other response.
+function fromFetchResponse(response: Response): HttpResponse {
+  const converted = new HttpResponse(response.body, {
+    status_code: response.status,
+    headers: response.headers,
+  });
+  if (!response.headers.has("content-type")) {
+    converted.headers.delete("content-type");
+  }
+  return converted;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -10,9 +10,10 @@ import type { SpiderwebRequest } from "./request.ts";
 
 const VERBS = ["get", "post", "put", "patch", "delete", "head", "options"];
 
-/** What a view may return. */
+/** What a view may return: a response (spiderweb's or a Fetch `Response`), or data as JSON. */
 export type ViewResult =
   | HttpResponse
+  | Response
   | Record<string, unknown>
   | unknown[]
   | null

@@ -60,6 +60,28 @@ export function fileServingView(dirs: readonly string[]): ViewFunction<{
   return view as ViewFunction<{ filename: string }>;
 }
 
+/** The static and media file settings, as router options. */
+export interface FileOptions {
+  /** Folders served under `static_url` (with `debug: true`). */
+  staticfiles_dirs?: string | readonly string[];
+  /** The URL prefix of static files. @default "static" */
+  static_url?: string;
+  /** The URL prefix of uploaded media. @default "media" */
+  media_url?: string;
+  /** Where uploads are saved and served from (created if missing). */
+  media_dir?: string;
+}
+
+/** The names of the file settings. */
+export const FILE_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    staticfiles_dirs: true,
+    static_url: true,
+    media_url: true,
+    media_dir: true,
+  } satisfies Record<keyof FileOptions, true>,
+);
+
 function asList(value: unknown): string[] {
   if (value === undefined || value === null) return [];
   return (Array.isArray(value) ? value : [value]).map(String);

@@ -42,6 +42,26 @@ export interface CorsSettings {
     | undefined;
 }
 
+/** The CORS settings as router options, each optional. */
+export type CorsOptions = Partial<CorsSettings>;
+
+/** The names of the CORS settings. */
+export const CORS_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    cors_allowed_origins: true,
+    cors_allowed_origin_regexes: true,
+    cors_allow_all_origins: true,
+    cors_urls_regex: true,
+    cors_allow_methods: true,
+    cors_allow_headers: true,
+    cors_expose_headers: true,
+    cors_preflight_max_age: true,
+    cors_allow_credentials: true,
+    cors_allow_private_network: true,
+    cors_allow_request: true,
+  } satisfies Record<keyof CorsSettings, true>,
+);
+
 /** The default `cors_allow_headers`. */
 export const DEFAULT_CORS_HEADERS: readonly string[] = [
   "accept",

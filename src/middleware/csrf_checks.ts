@@ -7,8 +7,30 @@
 
 import { type MiddlewareClass, ServerCheck } from "../core/middleware.ts";
 import { ConfigError } from "../http/errors.ts";
-import { originPatternProblem } from "../http/trusted_origins.ts";
+import {
+  type OriginPattern,
+  originPatternProblem,
+} from "../http/trusted_origins.ts";
 import { SessionMiddleware } from "../sessions/session_middleware.ts";
+
+/** The CSRF settings, as router options. */
+export interface CsrfOptions {
+  /** Origins trusted without a token: exact, `*.` wildcards, or RegExps. @default [] */
+  csrf_trusted_origins?: readonly OriginPattern[];
+  /** Seconds a token stays valid. @default 3600 */
+  csrf_max_age?: number;
+  /** The header that carries the token, both ways. @default "X-CSRF-Token" */
+  csrf_header_name?: string;
+}
+
+/** The names of the CSRF settings. */
+export const CSRF_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    csrf_trusted_origins: true,
+    csrf_max_age: true,
+    csrf_header_name: true,
+  } satisfies Record<keyof CsrfOptions, true>,
+);
 
 // RFC 9110 §5.1: a field name is a token.
 const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;

@@ -25,6 +25,22 @@ const COMPRESSIBLE = [
   /\+xml\b/,
 ];
 
+/** The settings of `GzipMiddleware`, as router options. */
+export interface GzipOptions {
+  /** The zlib level, 1 (fastest) to 9 (smallest). @default 6 */
+  gzip_compression_level?: number;
+  /** Smaller bodies (in bytes) are sent as they are. @default 500 */
+  gzip_minimum_response_length?: number;
+}
+
+/** The names of the gzip settings. */
+export const GZIP_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    gzip_compression_level: true,
+    gzip_minimum_response_length: true,
+  } satisfies Record<keyof GzipOptions, true>,
+);
+
 function level(server: App): unknown {
   return server.options.gzip_compression_level ?? 6;
 }

@@ -9,6 +9,8 @@
 export interface ServeInfo {
   /** The peer's IP address, when the runtime reports it. */
   remoteAddress?: string;
+  /** False for in-process calls that should not be in the request log. */
+  logRequest?: boolean;
 }
 
 /**

@@ -20,7 +20,7 @@ export interface SessionSettings {
   /** Hide the cookie from client-side JavaScript. @default true */
   session_cookie_http_only: boolean;
   /** "strict", "lax" or "none" (needs secure). @default "lax" */
-  session_cookie_same_site: string;
+  session_cookie_same_site: "strict" | "lax" | "none" | (string & {});
   /** The cookie's path. @default "/" */
   session_cookie_path: string;
   /** The cookie's domain; none by default. */
@@ -36,6 +36,26 @@ export interface SessionSettings {
   /** Session cookies without `Max-Age`/`Expires` (unless `setExpiry` says otherwise). @default false */
   session_expire_at_browser_close: boolean;
 }
+
+/** The session settings as router options, each optional. */
+export type SessionOptions = Partial<SessionSettings>;
+
+/** The names of the session settings. */
+export const SESSION_OPTION_KEYS: readonly string[] = Object.keys(
+  {
+    session_cookie_name: true,
+    session_cookie_secure: true,
+    session_cookie_http_only: true,
+    session_cookie_same_site: true,
+    session_cookie_path: true,
+    session_cookie_domain: true,
+    session_max_age: true,
+    session_absolute_max_age: true,
+    session_purge_interval: true,
+    session_store: true,
+    session_expire_at_browser_close: true,
+  } satisfies Record<keyof SessionSettings, true>,
+);
 
 /** Reads the session settings from the router's options, with defaults. */
 export function sessionSettings(server: App): SessionSettings {

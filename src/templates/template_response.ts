@@ -127,6 +127,17 @@ function parseTag(
   return new nodes.CallExtension(extension, "run", args);
 }
 
+/** The template settings, as router options. */
+export interface TemplateOptions {
+  /** Folders `template_path` is looked up in, relative to the working directory. */
+  templates_dirs?: string | readonly string[];
+}
+
+/** The names of the template settings. */
+export const TEMPLATE_OPTION_KEYS: readonly string[] = Object.keys(
+  { templates_dirs: true } satisfies Record<keyof TemplateOptions, true>,
+);
+
 const environments = new WeakMap<
   App,
   Promise<NunjucksEnvironment>

@@ -25,6 +25,8 @@ export interface TestRequestInit extends RequestInit {
 export interface TestClientOptions {
   /** The origin requests go to. @default "http://localhost" */
   baseUrl?: string;
+  /** Put the client's requests in the app's request log. @default false */
+  log_requests?: boolean;
 }
 
 // RFC 6265 §5.1.4: "/a" matches "/a", "/a/" and "/a/b", not "/ab".
@@ -58,16 +60,18 @@ export class TestClient {
   /** The origin requests go to. */
   readonly baseUrl: string;
   readonly #jar = new Map<string, JarCookie>();
+  readonly #logRequests: boolean;
 
   /**
    * Creates a client with an empty cookie jar.
    *
    * @param app the app to call (in process, through `app.fetch`)
-   * @param options the base URL
+   * @param options the base URL, and whether requests are logged
    */
   constructor(app: App, options: TestClientOptions = {}) {
     this.app = app;
     this.baseUrl = options.baseUrl ?? "http://localhost";
+    this.#logRequests = options.log_requests ?? false;
   }
 
   /**
@@ -134,7 +138,7 @@ export class TestClient {
     }
     const response = await this.app.fetch(
       new Request(url, { ...init, method, headers, body }),
-      { remoteAddress: "127.0.0.1" },
+      { remoteAddress: "127.0.0.1", logRequest: this.#logRequests },
     );
     this.#store(response, url.pathname);
     return response;

@@ -100,3 +100,19 @@ describe("findCycles()", () => {
     assert.deepEqual(findCycles(graph), [["a"]]);
   });
 });
+
+describe("the test command", () => {
+  it("never stops or kills services it did not start", async () => {
+    const { readFileSync } = await import("node:fs");
+    const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+    for (const script of [".ci/run", ".ci/check", ".ci/services"]) {
+      const text = readFileSync(join(root, script), "utf8")
+        .split("\n").filter((line) => !line.trim().startsWith("#")).join("\n");
+      assert.doesNotMatch(
+        text,
+        /\bservice\s+\S+\s+(stop|restart)|systemctl\s+(stop|restart)|\bpkill\b|\bkillall\b/,
+        script,
+      );
+    }
+  });
+});

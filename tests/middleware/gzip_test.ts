@@ -182,7 +182,7 @@ describe("GzipMiddleware", () => {
         { gzip_compression_level: "6" },
         { gzip_minimum_response_length: 0 },
         { gzip_minimum_response_length: 1.5 },
-      ]
+      ] as Record<string, unknown>[]
     ) {
       assert.throws(
         () =>
