@@ -203,3 +203,4 @@ export {
 } from "./src/http/status_errors.ts";
 
 export { VERSION } from "./src/core/version.ts";
+export { isMain } from "./src/runtime/main_module.ts";

@@ -1,12 +1,13 @@
 // Users and sessions: a CSRF-protected login form, a page for logged-in
 // users, logout, and "log out everywhere". Create a user first:
 //   deno run -A src/cli/main.ts createuser --app examples/auth.ts
+// (`node src/cli/main.ts …` and `bun src/cli/main.ts …` work the same)
 // then run it with any runtime:
 //   deno run -A examples/auth.ts | bun run examples/auth.ts | node examples/auth.ts
-import process from "node:process";
 import {
   authenticate,
   HttpResponse,
+  isMain,
   login,
   logout,
   logoutAll,
@@ -75,6 +76,6 @@ app.route("/logout-all", async (request) => {
 }, { name: "logout_all", allowed_methods: ["POST"] });
 
 // Started only when run directly, so the `web` command can import the app.
-if (process.argv[1]?.endsWith("auth.ts")) {
+if (isMain(import.meta)) {
   await app.start();
 }

@@ -3,6 +3,7 @@
 //   deno run -A examples/hello.ts | bun run examples/hello.ts | node examples/hello.ts
 import {
   HttpResponse,
+  isMain,
   RedirectResponse,
   RouteGroup,
   SpiderwebRouter,
@@ -30,4 +31,4 @@ api.route("/echo", (request) => ({ query: request.GET }), { name: "echo" });
 api.route("/sum/<float:a>/<float:b>", (_request, { a, b }) => ({ sum: a + b }));
 app.includeRouteGroup(api);
 
-await app.start();
+if (isMain(import.meta)) await app.start();

@@ -7,6 +7,7 @@ import process from "node:process";
 import { createClient } from "redis";
 import {
   HttpResponse,
+  isMain,
   RedisSessionStore,
   SessionMiddleware,
   SpiderwebRouter,
@@ -32,4 +33,4 @@ app.route("/", (request) => {
   );
 });
 
-await app.start({ workers: 2 });
+if (isMain(import.meta)) await app.start({ workers: 2 });

@@ -2,7 +2,7 @@
 // folder; it creates spiderweb.db there, and the number increments on
 // refresh at http://localhost:8000.
 //   deno run -A examples/sessions.ts | bun run examples/sessions.ts | node examples/sessions.ts
-import { HttpResponse, SpiderwebRouter } from "../mod.ts";
+import { HttpResponse, isMain, SpiderwebRouter } from "../mod.ts";
 
 const app = new SpiderwebRouter({
   middleware: ["spiderweb.middleware.sessions.SessionMiddleware"],
@@ -17,4 +17,7 @@ app.route("/", (request) => {
   return new HttpResponse({ body: `Session value: ${request.SESSION["val"]}` });
 });
 
-await app.start();
+// Python's `if __name__ == "__main__":`, on every runtime.
+if (isMain(import.meta)) {
+  await app.start();
+}

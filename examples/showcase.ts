@@ -4,7 +4,12 @@
 //   deno run -A examples/showcase.ts | bun run examples/showcase.ts | node examples/showcase.ts
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
-import { RedirectResponse, SpiderwebRouter, TemplateResponse } from "../mod.ts";
+import {
+  isMain,
+  RedirectResponse,
+  SpiderwebRouter,
+  TemplateResponse,
+} from "../mod.ts";
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -48,4 +53,4 @@ app.route("/upload", async (request) => {
 
 app.route("/api/comments", () => ({ comments }), { name: "api" });
 
-await app.start();
+if (isMain(import.meta)) await app.start();

@@ -187,3 +187,121 @@ describe("the request log", () => {
     assert.ok(log.lines.some((l) => /^info GET \/ 200 /.test(l)));
   });
 });
+
+describe("the debug error page", () => {
+  function debugApp(debug: boolean) {
+    const temp = tempDir();
+    const log = recordingLogger();
+    const app = new SpiderwebRouter({
+      debug,
+      log,
+      db: `${temp.dir}/app.db`,
+      middleware: [SessionMiddleware],
+    });
+    app.route("/boom", function explodingView(request) {
+      request.SESSION.cart = ["apple"];
+      request.SESSION.api_token = "session-secret-value";
+      throw new RangeError("the cart is full");
+    }, { allowed_methods: ["GET", "POST"] });
+    return { app, log, cleanup: temp.cleanup };
+  }
+  const requestInit = (accept: string) => ({
+    method: "POST",
+    headers: {
+      accept,
+      authorization: "Bearer very-secret",
+      cookie: "theme=dark; other=cookie-secret",
+      "x-trace": "visible-header",
+      "content-type": "application/x-www-form-urlencoded",
+    },
+    body: "name=ann&password=hunter2&csrf_token=tok-secret",
+  });
+
+  it("browsers get a page with the exception, the stack (app frames first) and the request, secrets masked", async () => {
+    const { app, cleanup } = debugApp(true);
+    const response = await call(
+      app,
+      "/boom?q=find&signature=sig-secret",
+      requestInit("text/html,*/*"),
+    );
+    assert.equal(response.status, 500);
+    assert.match(response.headers.get("content-type") ?? "", /text\/html/);
+    const page = await response.text();
+    assert.match(page, /RangeError/);
+    assert.match(page, /the cart is full/);
+    const stack = page.slice(page.indexOf("<pre>"), page.indexOf("</pre>"));
+    assert.ok(stack.indexOf("developer_experience_test") !== -1, stack);
+    const framework = stack.search(/src[\\/]core[\\/]/);
+    if (framework !== -1) {
+      assert.ok(stack.indexOf("developer_experience_test") < framework);
+    }
+    for (const visible of ["visible-header", "ann", "find", "apple", "theme"]) {
+      assert.ok(page.includes(visible), visible);
+    }
+    for (
+      const secret of [
+        "very-secret",
+        "cookie-secret",
+        "dark",
+        "hunter2",
+        "tok-secret",
+        "sig-secret",
+        "session-secret-value",
+      ]
+    ) {
+      assert.ok(!page.includes(secret), secret);
+    }
+    cleanup();
+  });
+
+  it("API clients get the same fields as JSON", async () => {
+    const { app, cleanup } = debugApp(true);
+    const response = await call(app, "/boom", requestInit("application/json"));
+    assert.equal(response.status, 500);
+    const report = await response.json();
+    assert.equal(report.exception.type, "RangeError");
+    assert.equal(report.exception.message, "the cart is full");
+    assert.ok(Array.isArray(report.exception.stack));
+    assert.equal(report.request.form.name, "ann");
+    assert.notEqual(report.request.form.password, "hunter2");
+    assert.notEqual(report.request.headers.authorization, "Bearer very-secret");
+    assert.deepEqual(Object.keys(report.request.cookies), ["theme", "other"]);
+    assert.ok(Object.values(report.request.cookies).every((v) => v !== "dark"));
+    cleanup();
+  });
+
+  it("with debug: false nothing of the error reaches the client", async () => {
+    const { app, cleanup } = debugApp(false);
+    const response = await call(app, "/boom", requestInit("text/html"));
+    assert.equal(response.status, 500);
+    const body = await response.text();
+    assert.equal(body, "{\"error\":\"Internal server error\"}");
+    cleanup();
+  });
+
+  it("a template syntax error shows the template's name and line", async () => {
+    const temp = tempDir();
+    const { writeFileSync } = await import("node:fs");
+    writeFileSync(
+      `${temp.dir}/broken.html`,
+      "<p>fine</p>\n<p>{% if %}</p>\n",
+    );
+    const { TemplateResponse } = await import("../mod.ts");
+    const app = new SpiderwebRouter({
+      debug: true,
+      log: recordingLogger(),
+      templates_dirs: [temp.dir],
+    });
+    app.route(
+      "/",
+      (request) =>
+        new TemplateResponse(request, { template_path: "broken.html" }),
+    );
+    const response = await call(app, "/", { headers: { accept: "text/html" } });
+    assert.equal(response.status, 500);
+    const page = await response.text();
+    assert.match(page, /broken\.html/);
+    assert.match(page, /Line 2/);
+    temp.cleanup();
+  });
+});

@@ -37,6 +37,7 @@ const app = new SpiderwebRouter({
   addr: "127.0.0.1",
   db: DB,
   log: quiet,
+  log_requests: false,
   secret_key: "bench",
   session_store: await sessionStore(),
   cors_allowed_origins: ["http://client.example"],

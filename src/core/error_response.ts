@@ -8,6 +8,7 @@
 
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
 import { PayloadTooLarge } from "../http/status_errors.ts";
+import { debugResponse } from "./debug_page.ts";
 import type { Engine } from "./engine.ts";
 import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
 import type { SpiderwebRequest } from "./request.ts";
@@ -55,6 +56,8 @@ export async function errorResponse(
     `${request.method} ${request.path} failed:`,
     error instanceof Error ? error.stack ?? error : error,
   );
+  // Development only: the exception and the request, secrets masked.
+  if (engine.app.debug) return debugResponse(request, error);
   const view500 = engine.errorRoute(500);
   request.handler = view500;
   try {

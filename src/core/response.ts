@@ -43,6 +43,8 @@ const INIT_KEYS = new Set([
   "data",
   "location",
   "filename",
+  "template_path",
+  "template_string",
 ]);
 
 /** True for a plain object used as an options bag: only known keys. */
