@@ -7,6 +7,7 @@
 
 import { type CookieOptions, serializeCookie } from "../http/cookie.ts";
 import { GeneralException } from "../http/errors.ts";
+import { addVary } from "../http/vary.ts";
 import { unknownName } from "./suggest.ts";
 import type { SpiderwebRequest } from "./request.ts";
 import type { ResponseParts } from "../runtime/runtime.ts";
@@ -120,6 +121,7 @@ export class HttpResponse {
   // Headers are built on first access: most responses never touch them, and
   // a Fetch Headers object is the costliest part of a small response.
   #headers: Headers | undefined;
+  readonly #vary: string[] = [];
   #init: HeadersInit | undefined;
 
   /**
@@ -155,6 +157,7 @@ export class HttpResponse {
         headers.set("content-type", type);
       }
       if (!headers.has("server")) headers.set("server", "Spiderweb");
+      for (const name of this.#vary) addVary(headers, name);
       this.#headers = headers;
       this.#init = undefined;
     }
@@ -165,13 +168,32 @@ export class HttpResponse {
     headersToSend = (response) => response.#headersToSend();
   }
 
+  /**
+   * Adds a request header the response varies on (`Vary`), once. Cheaper
+   * than `headers` for a response whose headers were never touched: Deno
+   * builds a `Headers` object slowly, so none is made just for this.
+   *
+   * @param name the request header, e.g. `Cookie`
+   */
+  varyOn(name: string): void {
+    if (this.#headers || this.#init !== undefined) {
+      addVary(this.headers, name);
+    } else if (
+      !this.#vary.some((v) => v.toLowerCase() === name.toLowerCase())
+    ) {
+      this.#vary.push(name);
+    }
+  }
+
   // The headers to send, with `date`.
   #headersToSend(): Headers | Record<string, string> {
     if (!this.#headers && this.#init === undefined) {
       const type = (this.constructor as typeof HttpResponse).contentType;
-      return type
+      const record: Record<string, string> = type
         ? { "content-type": type, server: "Spiderweb", date: httpDate() }
         : { server: "Spiderweb", date: httpDate() };
+      if (this.#vary.length) record.vary = this.#vary.join(", ");
+      return record;
     }
     const headers = this.headers;
     if (!headers.has("date")) headers.set("date", httpDate());

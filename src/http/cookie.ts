@@ -108,33 +108,73 @@ export function serializeCookie(
   value: string | number | boolean,
   options: CookieOptions = {},
 ): string {
-  if (value === null || value === undefined) {
-    throw new GeneralException(
-      `Cookie ${JSON.stringify(name)} has no value (got ${value})`,
-    );
-  }
+  return cookieWriter(name, options)(value);
+}
+
+/** The per-call part of a cookie: when it expires. */
+export interface CookieTiming {
+  /** `Expires`, written in UTC. */
+  expires?: Date;
+  /** `Max-Age` in seconds. */
+  max_age?: number;
+}
+
+/**
+ * A serializer for one cookie whose name and attributes are checked once,
+ * for cookies set on many responses (the session cookie).
+ *
+ * @example
+ * ```ts
+ * import { cookieWriter } from "./cookie.ts";
+ * const write = cookieWriter("sid", { path: "/", http_only: true });
+ * console.assert(write("abc", { max_age: 60 }) === "sid=abc; Max-Age=60; Path=/; HttpOnly");
+ * ```
+ *
+ * @param name an RFC 6265 token
+ * @param options the attributes every value gets
+ * @returns a function of the value (and its expiry) to a `Set-Cookie` value
+ * @throws GeneralException for an invalid name or attribute
+ */
+export function cookieWriter(
+  name: string,
+  options: CookieOptions = {},
+): (value: string | number | boolean, timing?: CookieTiming) => string {
   validateCookie(name, options);
-  const encoded = encodeURIComponent(String(value));
-  if (name.length + encoded.length + 1 > MAX_COOKIE_BYTES) {
-    throw new GeneralException(
-      `Cookie ${name} is longer than ${MAX_COOKIE_BYTES} bytes`,
-    );
-  }
-  let header = `${name}=${encoded}`;
-  if (options.domain) header += `; Domain=${options.domain}`;
-  if (options.expires) header += `; Expires=${options.expires.toUTCString()}`;
-  if (typeof options.max_age === "number") {
-    header += `; Max-Age=${Math.trunc(options.max_age)}`;
-  }
-  if (options.path) header += `; Path=${options.path}`;
+  const domain = options.domain ? `; Domain=${options.domain}` : "";
+  let suffix = options.path ? `; Path=${options.path}` : "";
   if (options.same_site) {
     const sameSite = options.same_site.toLowerCase();
-    header += `; SameSite=${sameSite[0].toUpperCase()}${sameSite.slice(1)}`;
+    suffix += `; SameSite=${sameSite[0].toUpperCase()}${sameSite.slice(1)}`;
   }
-  if (options.http_only) header += "; HttpOnly";
-  if (options.partitioned) header += "; Partitioned";
-  if (options.secure) header += "; Secure";
-  return header;
+  if (options.http_only) suffix += "; HttpOnly";
+  if (options.partitioned) suffix += "; Partitioned";
+  if (options.secure) suffix += "; Secure";
+  return (value, timing = {}) => {
+    if (value === null || value === undefined) {
+      throw new GeneralException(
+        `Cookie ${JSON.stringify(name)} has no value (got ${value})`,
+      );
+    }
+    const encoded = encodeURIComponent(String(value));
+    if (name.length + encoded.length + 1 > MAX_COOKIE_BYTES) {
+      throw new GeneralException(
+        `Cookie ${name} is longer than ${MAX_COOKIE_BYTES} bytes`,
+      );
+    }
+    let header = `${name}=${encoded}${domain}`;
+    const expires = timing.expires ?? options.expires;
+    if (expires) header += `; Expires=${expires.toUTCString()}`;
+    const maxAge = timing.max_age ?? options.max_age;
+    if (typeof maxAge === "number") {
+      if (!Number.isFinite(maxAge)) {
+        throw new GeneralException(
+          `Invalid cookie max_age ${maxAge}: expected a number of seconds`,
+        );
+      }
+      header += `; Max-Age=${Math.trunc(maxAge)}`;
+    }
+    return header + suffix;
+  };
 }
 
 function decode(value: string): string {

@@ -11,7 +11,6 @@
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { SessionControl } from "../core/request_services.ts";
 import type { HttpResponse } from "../core/response.ts";
-import { addVary } from "../http/vary.ts";
 import type { SessionContext } from "./session_cookie.ts";
 import {
   expiresAtBrowserClose,
@@ -256,17 +255,15 @@ export class Session implements SessionControl {
   async commit(response: HttpResponse, now: number): Promise<void> {
     const { store } = this.#context;
     for (const hash of this.#doomed.splice(0)) await store.destroy(hash);
-    const cookieBefore = response.headers.has("set-cookie");
+
     // Nothing else is saved for a failed request.
-    if (response.status_code < 500) {
-      await saveSession(this.#context, this.#request, this.#state, {
+    const cookieChanged = response.status_code < 500
+      && await saveSession(this.#context, this.#request, this.#state, {
         data: this.#data(),
         response,
         now,
       });
-    }
-    if (this.#accessed || response.headers.has("set-cookie") !== cookieBefore) {
-      addVary(response.headers, "Cookie");
-    }
+    // Only when needed: the first touch of the headers builds them.
+    if (this.#accessed || cookieChanged) response.varyOn("Cookie");
   }
 }

@@ -8,7 +8,7 @@
 
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse } from "../core/response.ts";
-import type { CookieOptions } from "../http/cookie.ts";
+import { type CookieOptions, cookieWriter } from "../http/cookie.ts";
 import type { SessionSettings } from "./session_settings.ts";
 import type { SessionStore } from "./session_store.ts";
 
@@ -22,6 +22,25 @@ export interface SessionContext {
   readonly cookie: CookieOptions;
   /** Warns about corrupted data. */
   readonly warn: (message: string) => void;
+}
+
+type CookieWrite = ReturnType<typeof cookieWriter>;
+
+// The cookie's attributes are checked once per middleware, not per response.
+const writers = new WeakMap<SessionContext, Map<boolean, CookieWrite>>();
+
+function writerFor(context: SessionContext, secure: boolean): CookieWrite {
+  let bySecure = writers.get(context);
+  if (!bySecure) writers.set(context, bySecure = new Map());
+  let write = bySecure.get(secure);
+  if (!write) {
+    write = cookieWriter(context.settings.session_cookie_name, {
+      ...context.cookie,
+      secure,
+    });
+    bySecure.set(secure, write);
+  }
+  return write;
 }
 
 /**
@@ -43,14 +62,17 @@ export function setSessionCookie(
   expiresAt: number | null,
   now: number,
 ): void {
-  response.setCookie(context.settings.session_cookie_name, key, {
-    ...context.cookie,
-    ...(expiresAt === null ? {} : {
-      max_age: Math.max(0, Math.floor((expiresAt - now) / 1000)),
-      expires: new Date(expiresAt),
-    }),
-    secure: context.cookie.secure || request.isSecure(),
-  });
+  const write = writerFor(context, context.cookie.secure || request.isSecure());
+  response.headers.append(
+    "set-cookie",
+    write(
+      key,
+      expiresAt === null ? {} : {
+        max_age: Math.max(0, Math.floor((expiresAt - now) / 1000)),
+        expires: new Date(expiresAt),
+      },
+    ),
+  );
   response.headers.set("cache-control", "no-store");
 }
 

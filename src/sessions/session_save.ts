@@ -96,18 +96,19 @@ const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };
  * @param request the request (HTTPS requests get Secure cookies)
  * @param state what the session knows and was asked
  * @param target the data, the response and the time
+ * @returns true when the cookie was set or deleted
  */
 export async function saveSession(
   context: SessionContext,
   request: SpiderwebRequest,
   state: SessionState,
   target: SaveTarget,
-): Promise<void> {
+): Promise<boolean> {
   const { store, settings } = context;
   const { data, response, now } = target;
   const diff = sessionChanges(state.storedJson, data);
   const expiry = data[EXPIRY_KEY];
-  const setCookie = (key: string, expiresAt: number) =>
+  const setCookie = (key: string, expiresAt: number) => {
     setSessionCookie(
       context,
       request,
@@ -116,6 +117,12 @@ export async function saveSession(
       expiresAtBrowserClose(settings, expiry) ? null : expiresAt,
       now,
     );
+    return true;
+  };
+  const deleteCookie = () => {
+    deleteSessionCookie(context, request, response);
+    return true;
+  };
   // A new session, or (with `oldHash`) the old one under a new key: the old
   // key dies in the same store operation.
   const create = async (oldHash: string | null, changes: SessionChanges) => {
@@ -129,12 +136,11 @@ export async function saveSession(
     const current = diff?.current ?? serializeSession(data);
     if (oldHash) await store.rotate(oldHash, hashKey(key), changes, meta);
     else await store.create(hashKey(key), current, meta);
-    setCookie(key, meta.expiresAt);
+    return setCookie(key, meta.expiresAt);
   };
   if (!state.hash) {
     if (diff || state.needed || state.cycle) return create(null, NO_CHANGES);
-    if (state.presentedCookie) deleteSessionCookie(context, request, response);
-    return;
+    return state.presentedCookie ? deleteCookie() : false;
   }
   if (state.cycle) return create(state.hash, diff?.changes ?? NO_CHANGES);
   // Expiry moves at the touch granularity, as for read-only requests.
@@ -148,11 +154,10 @@ export async function saveSession(
       expiresAt: touch ? expiresAt : undefined,
     };
     if (!await store.merge(state.hash, diff?.changes ?? NO_CHANGES, update)) {
-      // Logged out meanwhile (another request flushed it): stay out.
-      return deleteSessionCookie(context, request, response);
+      return deleteCookie(); // Logged out meanwhile (flushed elsewhere): stay out.
     }
   } else if (!touch || !await store.touch(state.hash, now, expiresAt)) {
-    return;
+    return false;
   }
-  if (touch) setCookie(state.key!, expiresAt);
+  return touch ? setCookie(state.key!, expiresAt) : false;
 }
