@@ -157,8 +157,9 @@ export class SpiderwebRouter extends AppBase {
    * @returns how many were deleted (0 without sessions)
    */
   clearExpiredSessions(): Promise<number> {
-    return sessionStoreOf(this)?.clearExpired(Date.now())
-      ?? Promise.resolve(0);
+    const store = sessionStoreOf(this);
+    // A store may answer synchronously or not; callers always get a promise.
+    return Promise.resolve().then(() => store?.clearExpired(Date.now()) ?? 0);
   }
 
   /**
@@ -168,7 +169,7 @@ export class SpiderwebRouter extends AppBase {
    * @returns how many sessions were ended (0 without sessions)
    */
   revokeUserSessions(userId: string | number): Promise<number> {
-    return sessionStoreOf(this)?.revokeUser(String(userId))
-      ?? Promise.resolve(0);
+    const store = sessionStoreOf(this);
+    return Promise.resolve().then(() => store?.revokeUser(String(userId)) ?? 0);
   }
 }

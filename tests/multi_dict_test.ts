@@ -34,3 +34,29 @@ describe("FileDict", () => {
     assert.equal(files.get("nope"), null);
   });
 });
+
+describe("utf8Length()", () => {
+  it("matches TextEncoder for ASCII, 2-, 3- and 4-byte characters and lone surrogates", async () => {
+    const { utf8Length } = await import("../src/http/utf8_length.ts");
+    const encoder = new TextEncoder();
+    for (
+      const text of [
+        "",
+        "abc",
+        "é",
+        "€uro",
+        "😀x",
+        "\ud800",
+        "a\udc00b",
+        "\ud83d\ude00\ud83d",
+        "ÿ".repeat(10),
+      ]
+    ) {
+      assert.equal(
+        utf8Length(text),
+        encoder.encode(text).byteLength,
+        JSON.stringify(text),
+      );
+    }
+  });
+});

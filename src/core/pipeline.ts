@@ -72,11 +72,12 @@ async function dispatch(
     await parseForm(request);
   }
   for (const middleware of engine.hooks.requestHooks) {
-    const result = await runHook(
+    let result = runHook(
       engine,
       middleware,
       () => middleware.processRequest!(request),
     );
+    if (result instanceof Promise) result = await result;
     if (result) return toResponse(result, handler);
   }
   const result = handler(request, params);
@@ -85,18 +86,23 @@ async function dispatch(
 }
 
 // `UnusedMiddleware` removes the middleware; the request goes on as if the
-// hook had returned nothing.
-async function runHook<T>(
+// hook had returned nothing. A synchronous hook costs no promise: only a
+// hook that returns one is awaited.
+function runHook<T>(
   engine: Engine,
   middleware: SpiderwebMiddleware,
   hook: () => T | Promise<T>,
-): Promise<T | undefined> {
-  try {
-    return await hook();
-  } catch (error) {
+): T | undefined | Promise<T | undefined> {
+  const unused = (error: unknown) => {
     if (!(error instanceof UnusedMiddleware)) throw error;
     engine.removeMiddleware(middleware);
     return undefined;
+  };
+  try {
+    const result = hook();
+    return result instanceof Promise ? result.catch(unused) : result;
+  } catch (error) {
+    return unused(error);
   }
 }
 
@@ -107,17 +113,19 @@ async function finish(
 ): Promise<ResponseParts> {
   try {
     for (const middleware of engine.hooks.responseHooks) {
-      await runHook(
+      const done = runHook(
         engine,
         middleware,
         () => middleware.processResponse!(request, response),
       );
+      if (done instanceof Promise) await done;
     }
     const rendered = response.render(request);
     let body = rendered instanceof Promise ? await rendered : rendered;
     for (const middleware of engine.hooks.postHooks) {
       const hook = () => middleware.postProcess!(request, response, body);
-      const next = await runHook(engine, middleware, hook);
+      let next = runHook(engine, middleware, hook);
+      if (next instanceof Promise) next = await next;
       if (next !== undefined) body = next;
     }
     return toResponseParts(response, body, request.method);

@@ -88,6 +88,24 @@ export function compileTrustedOrigins(
   return (origin) => tests.some((test) => test(origin));
 }
 
+/**
+ * An origin in one spelling (`scheme://host:port`, lower-case, the port
+ * always written), so that equal origins compare equal as strings.
+ *
+ * @example
+ * ```ts
+ * import { canonicalOrigin } from "./trusted_origins.ts";
+ * console.assert(canonicalOrigin("HTTPS://App.Example") === "https://app.example:443");
+ * ```
+ *
+ * @param origin the origin
+ * @returns its canonical form, or null when it is not an origin
+ */
+export function canonicalOrigin(origin: string): string | null {
+  const parsed = parseOrigin(origin);
+  return parsed ? `${parsed.scheme}//${parsed.host}:${parsed.port}` : null;
+}
+
 /** True when two origins have the same scheme, host and port. */
 export function sameOrigin(a: string, b: string): boolean {
   const x = parseOrigin(a);

@@ -9,7 +9,7 @@ import type { SpiderwebRequest } from "../core/request.ts";
 import { HttpResponse } from "../core/response.ts";
 import type { App } from "../core/app.ts";
 import { SpiderwebMiddleware } from "../core/middleware.ts";
-import { sameOrigin } from "../http/trusted_origins.ts";
+import { canonicalOrigin } from "../http/trusted_origins.ts";
 import { addVary } from "../http/vary.ts";
 import {
   corsProblems,
@@ -60,6 +60,7 @@ export class CorsMiddleware extends SpiderwebMiddleware {
   /** The resolved settings. */
   readonly settings: CorsSettings;
   readonly #urls: RegExp;
+  readonly #origins: ReadonlySet<string>;
   readonly #regexes: RegExp[];
 
   /**
@@ -75,6 +76,12 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     this.settings = corsProblems(settings).length
       ? corsSettings({})
       : settings;
+    this.#origins = new Set(
+      this.settings.cors_allowed_origins.flatMap((o) => [
+        o,
+        canonicalOrigin(o) ?? o,
+      ]),
+    );
     this.#urls = startAnchored(this.settings.cors_urls_regex);
     this.#regexes = this.settings.cors_allowed_origin_regexes.map(
       startAnchored,
@@ -103,9 +110,11 @@ export class CorsMiddleware extends SpiderwebMiddleware {
     if (origin === "null" || origin === "file://") {
       return s.cors_allowed_origins.includes(origin);
     }
-    if (s.cors_allowed_origins.some((allowed) => sameOrigin(origin, allowed))) {
-      return true;
-    }
+    // The configured origins were made canonical once; the header is
+    // compared as sent, and parsed only when that fails (case, ports).
+    if (this.#origins.has(origin)) return true;
+    const canonical = canonicalOrigin(origin);
+    if (canonical !== null && this.#origins.has(canonical)) return true;
     return this.#regexes.some((regex) => matchesFromStart(regex, origin));
   }
 

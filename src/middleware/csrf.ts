@@ -131,7 +131,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    * @returns the token
    */
   tokenFor(sessionKey: string, now: number = Date.now()): Promise<string> {
-    return this.#tokens.mint(sessionKey, now);
+    return Promise.resolve(this.#tokens.mint(sessionKey, now));
   }
 
   /**
@@ -142,7 +142,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    * @returns true when it was minted for `sessionKey` and is still fresh
    */
   isValid(token: string, sessionKey: string): Promise<boolean> {
-    return this.#tokens.verify(token, sessionKey);
+    return Promise.resolve(this.#tokens.verify(token, sessionKey));
   }
 
   #isExempt(request: SpiderwebRequest): boolean {
@@ -166,9 +166,9 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    *
    * @param request the request
    */
-  override async processRequest(request: SpiderwebRequest): Promise<void> {
+  override processRequest(request: SpiderwebRequest): void {
     if (!UNSAFE.has(request.method) || this.#isExempt(request)) return;
-    const reason = await this.#rejection(request);
+    const reason = this.#rejection(request);
     if (reason) {
       // Django's form; the 403 body stays generic.
       this.server.log.warn(`Forbidden (${reason}): ${request.path}`);
@@ -177,7 +177,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
   }
 
   // Why the request must be refused, or undefined when it may go on.
-  async #rejection(request: SpiderwebRequest): Promise<string | undefined> {
+  #rejection(request: SpiderwebRequest): string | undefined {
     const origin = request.headers.get("origin");
     if (origin !== null && this.#trusted(origin)) return undefined;
     if (request.headers.get("sec-fetch-site") === "cross-site") {
@@ -197,7 +197,7 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
     if (!token) return "CSRF token missing.";
     const sessionKey = sessionOf(request)?.liveKey;
     if (!sessionKey) return "CSRF session not found.";
-    if (!await this.isValid(token, sessionKey)) {
+    if (!this.#tokens.verify(token, sessionKey)) {
       return "CSRF token incorrect or expired.";
     }
     return undefined;
@@ -231,13 +231,15 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    * @returns the token
    * @throws ConfigError when the request has no session
    */
-  async csrfTokenFor(request: SpiderwebRequest): Promise<string> {
+  csrfTokenFor(request: SpiderwebRequest): Promise<string> {
     const session = sessionOf(request);
     if (!session) {
-      throw new ConfigError("CSRFMiddleware requires SessionMiddleware");
+      return Promise.reject(
+        new ConfigError("CSRFMiddleware requires SessionMiddleware"),
+      );
     }
     session.markNeeded();
-    return await this.tokenFor(session.keyForToken());
+    return this.tokenFor(session.keyForToken());
   }
 
   /**
@@ -247,14 +249,14 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    * @param request the request
    * @param response the response
    */
-  override async processResponse(
+  override processResponse(
     request: SpiderwebRequest,
     response: HttpResponse,
-  ): Promise<void> {
+  ): void {
     // Only rendered templates read the context; plain responses pay nothing.
     const session = sessionOf(request);
     if (!response.rendersContext || !session) return;
-    const token = await this.tokenFor(session.keyForToken());
+    const token = this.#tokens.mint(session.keyForToken());
     const use = () => session.markNeeded();
     const input = `<input type="hidden" name="csrf_token" value="${token}">`;
     response.context.csrf_token = new TokenValue(input, use, true);
@@ -271,14 +273,14 @@ export class CSRFMiddleware extends SpiderwebMiddleware {
    * @param body the rendered body, returned unchanged
    * @returns the body
    */
-  override async postProcess(
+  override postProcess(
     request: SpiderwebRequest,
     response: HttpResponse,
     body: ResponseBody | null,
-  ): Promise<ResponseBody | null> {
+  ): ResponseBody | null {
     const key = sessionOf(request)?.keyForResponse();
     if (key && response.status_code < 500) {
-      response.headers.set(this.headerName, await this.tokenFor(key));
+      response.headers.set(this.headerName, this.#tokens.mint(key));
       response.headers.set("cache-control", "no-store");
     }
     return body;

@@ -13,6 +13,7 @@ import type { HttpResponse, ResponseBody } from "../core/response.ts";
 import type { App } from "../core/app.ts";
 import { ServerCheck, SpiderwebMiddleware } from "../core/middleware.ts";
 import { addVary } from "../http/vary.ts";
+import { utf8Length } from "../http/utf8_length.ts";
 
 const gzipAsync = promisify(gzip);
 const SYNC_LIMIT = 64 * 1024;
@@ -140,10 +141,10 @@ export function acceptsGzip(header: string | null): boolean {
   return gzipQ !== undefined ? gzipQ > 0 : (anyQ ?? 0) > 0;
 }
 
+const ENCODER = new TextEncoder();
+
 function byteLength(body: ResponseBody, headers: Headers): number | null {
-  if (typeof body === "string") {
-    return new TextEncoder().encode(body).byteLength;
-  }
+  if (typeof body === "string") return utf8Length(body);
   if (body instanceof Uint8Array) return body.byteLength;
   const declared = headers.get("content-length");
   return declared === null ? null : Number(declared);
@@ -226,12 +227,12 @@ export class GzipMiddleware extends SpiderwebMiddleware {
       );
     }
     const options = { level: level(this.server) as number };
-    // Small bodies compress faster inline than through the thread pool.
-    const compressed = new Uint8Array(
-      byteLength(body, headers)! <= SYNC_LIMIT
-        ? gzipSync(body, options)
-        : await gzipAsync(body, options),
-    );
+    // Encoded once; the zlib output (a Uint8Array) is sent as it is. Small
+    // bodies compress faster inline than through the thread pool.
+    const bytes = typeof body === "string" ? ENCODER.encode(body) : body;
+    const compressed = (bytes.byteLength <= SYNC_LIMIT
+      ? gzipSync(bytes, options)
+      : await gzipAsync(bytes, options)) as Uint8Array<ArrayBuffer>;
     headers.set("content-length", String(compressed.byteLength));
     return compressed;
   }

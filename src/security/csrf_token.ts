@@ -13,7 +13,7 @@ import {
   type KeyObject,
   timingSafeEqual,
 } from "node:crypto";
-import { deriveKeyBytes } from "./secret_key.ts";
+import { deriveKey } from "./secret_key.ts";
 
 const TOKEN = /^(\d{1,12})\.([A-Za-z0-9_-]{43})$/;
 const MAX_CLOCK_SKEW = 60;
@@ -25,16 +25,16 @@ const MAX_CLOCK_SKEW = 60;
  * ```ts
  * import { CsrfTokens } from "./csrf_token.ts";
  * const tokens = new CsrfTokens(() => "secret", 3600);
- * const token = await tokens.mint("session-a");
- * console.assert(await tokens.verify(token, "session-a"));
- * console.assert(!await tokens.verify(token, "session-b"));
+ * const token = tokens.mint("session-a");
+ * console.assert(tokens.verify(token, "session-a"));
+ * console.assert(!tokens.verify(token, "session-b"));
  * ```
  */
 export class CsrfTokens {
   /** How long a token stays valid, in seconds. */
   readonly maxAge: number;
   readonly #secret: () => string;
-  #key: Promise<KeyObject> | undefined;
+  #key: KeyObject | undefined;
 
   /**
    * Creates the token maker; the secret is read on first use.
@@ -48,10 +48,8 @@ export class CsrfTokens {
   }
 
   // A KeyObject, made once: Node re-imports a raw key on every HMAC.
-  #hmacKey(): Promise<KeyObject> {
-    return this.#key ??= Promise.resolve().then(async () =>
-      createSecretKey(await deriveKeyBytes(this.#secret(), "csrf"))
-    );
+  #hmacKey(): KeyObject {
+    return this.#key ??= createSecretKey(deriveKey(this.#secret(), "csrf"));
   }
 
   // node:crypto's HMAC is synchronous and several times faster than an
@@ -68,9 +66,9 @@ export class CsrfTokens {
    * @param now the time, epoch ms
    * @returns the token
    */
-  async mint(sessionKey: string, now: number = Date.now()): Promise<string> {
+  mint(sessionKey: string, now: number = Date.now()): string {
     const seconds = Math.floor(now / 1000);
-    const mac = this.#mac(await this.#hmacKey(), seconds, sessionKey);
+    const mac = this.#mac(this.#hmacKey(), seconds, sessionKey);
     return `${seconds}.${mac.toString("base64url")}`;
   }
 
@@ -81,7 +79,7 @@ export class CsrfTokens {
    * @param sessionKey the key of the session it must be bound to
    * @returns true when it was minted for `sessionKey` and is still fresh
    */
-  async verify(token: string, sessionKey: string): Promise<boolean> {
+  verify(token: string, sessionKey: string): boolean {
     const match = TOKEN.exec(token);
     if (!match) return false;
     const seconds = Number(match[1]);
@@ -90,7 +88,7 @@ export class CsrfTokens {
       return false;
     }
     const given = Buffer.from(match[2], "base64url");
-    const expected = this.#mac(await this.#hmacKey(), seconds, sessionKey);
+    const expected = this.#mac(this.#hmacKey(), seconds, sessionKey);
     // Constant-time comparison of equal-length MACs.
     return given.length === expected.length && timingSafeEqual(given, expected);
   }

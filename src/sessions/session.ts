@@ -8,6 +8,7 @@
  * @module
  */
 
+import type { MaybePromise } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { SessionControl } from "../core/request_services.ts";
 import type { HttpResponse } from "../core/response.ts";
@@ -25,6 +26,7 @@ import {
   saveSession,
   type SessionState,
 } from "./session_save.ts";
+import { whenDone } from "./session_store.ts";
 
 /**
  * One request's session, as `request.session`.
@@ -86,25 +88,25 @@ export class Session implements SessionControl {
    *
    * @param now the time, epoch ms
    */
-  async load(now: number): Promise<void> {
+  load(now: number): MaybePromise<void> {
     const { store, settings } = this.#context;
     const cookie = this.#request.COOKIES[settings.session_cookie_name];
     if (!isWellFormedKey(cookie)) return;
     const hash = hashKey(cookie);
-    const record = await store.load(hash, now);
-    if (!record) return;
-    if (!record.data) {
-      this.#context.warn("Session data corrupted; starting a new session");
-      await store.destroy(hash);
-      return;
-    }
-    this.#state.key = cookie;
-    this.#state.hash = hash;
-    this.#state.createdAt = record.createdAt;
-    this.#state.lastActive = record.lastActive;
-    this.#state.storedJson = JSON.stringify(record.data);
-    this.#state.userId = record.userId;
-    this.#setData(record.data);
+    return whenDone(store.load(hash, now), (record) => {
+      if (!record) return;
+      if (!record.data) {
+        this.#context.warn("Session data corrupted; starting a new session");
+        return store.destroy(hash);
+      }
+      this.#state.key = cookie;
+      this.#state.hash = hash;
+      this.#state.createdAt = record.createdAt;
+      this.#state.lastActive = record.lastActive;
+      this.#state.storedJson = JSON.stringify(record.data);
+      this.#state.userId = record.userId;
+      this.#setData(record.data);
+    });
   }
 
   /** Notes that user code read or replaced `SESSION`. */
@@ -252,18 +254,25 @@ export class Session implements SessionControl {
    * @param response the response, for its cookie and headers
    * @param now the time, epoch ms
    */
-  async commit(response: HttpResponse, now: number): Promise<void> {
+  commit(response: HttpResponse, now: number): MaybePromise<void> {
     const { store } = this.#context;
-    for (const hash of this.#doomed.splice(0)) await store.destroy(hash);
-
-    // Nothing else is saved for a failed request.
-    const cookieChanged = response.status_code < 500
-      && await saveSession(this.#context, this.#request, this.#state, {
-        data: this.#data(),
-        response,
-        now,
+    // Flushed sessions first, one after the other.
+    let destroyed: MaybePromise<void> = undefined;
+    for (const hash of this.#doomed.splice(0)) {
+      destroyed = whenDone(destroyed, () => store.destroy(hash));
+    }
+    return whenDone(destroyed, () => {
+      // Nothing else is saved for a failed request.
+      const saved = response.status_code < 500
+        && saveSession(this.#context, this.#request, this.#state, {
+          data: this.#data(),
+          response,
+          now,
+        });
+      return whenDone(saved, (cookieChanged) => {
+        // Only when needed: the first touch of the headers builds them.
+        if (this.#accessed || cookieChanged) response.varyOn("Cookie");
       });
-    // Only when needed: the first touch of the headers builds them.
-    if (this.#accessed || cookieChanged) response.varyOn("Cookie");
+    });
   }
 }

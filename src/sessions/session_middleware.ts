@@ -7,6 +7,7 @@
  * @module
  */
 
+import type { MaybePromise } from "../core/middleware.ts";
 import type { App } from "../core/app.ts";
 import { SpiderwebMiddleware } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
@@ -22,7 +23,7 @@ import {
   type SessionSettings,
   sessionSettings,
 } from "./session_settings.ts";
-import type { SessionStore } from "./session_store.ts";
+import { type SessionStore, whenDone } from "./session_store.ts";
 import { SqliteSessionStore } from "./stores/sqlite_session_store.ts";
 
 /**
@@ -111,9 +112,9 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     const seconds = this.settings.session_purge_interval;
     if (this.#sweeper !== undefined || !seconds) return;
     this.#sweeper = setInterval(() => {
-      this.store.clearExpired(Date.now()).catch((error) =>
-        this.server.log.error("Session sweep failed:", error)
-      );
+      Promise.resolve().then(() => this.store.clearExpired(Date.now())).catch((
+        error,
+      ) => this.server.log.error("Session sweep failed:", error));
     }, seconds * 1000);
     runtime.unrefTimer(this.#sweeper);
   }
@@ -123,11 +124,11 @@ export class SessionMiddleware extends SpiderwebMiddleware {
    *
    * @param request the request
    */
-  override async processRequest(request: SpiderwebRequest): Promise<void> {
+  override processRequest(request: SpiderwebRequest): void | Promise<void> {
     this.#startSweeper();
     const session = new Session(this.#context, request);
     request.session = session;
-    await session.load(Date.now());
+    return session.load(Date.now());
   }
 
   /**
@@ -139,14 +140,15 @@ export class SessionMiddleware extends SpiderwebMiddleware {
    * @param body the rendered body, returned unchanged
    * @returns the body
    */
-  override async postProcess(
+  override postProcess(
     request: SpiderwebRequest,
     response: HttpResponse,
     body: ResponseBody | null,
-  ): Promise<ResponseBody | null> {
+  ): MaybePromise<ResponseBody | null> {
     // Requests processRequest never saw (short-circuited above) have none.
-    await sessionOf(request)?.commit(response, Date.now());
-    return body;
+    const session = sessionOf(request);
+    if (!session) return body;
+    return whenDone(session.commit(response, Date.now()), () => body);
   }
 
   /** Stops the sweeper and closes the store. */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { MaybePromise } from "../core/middleware.ts";
 import type { SpiderwebRequest } from "../core/request.ts";
 import type { HttpResponse } from "../core/response.ts";
 import {
@@ -24,6 +25,7 @@ import {
   serializeSession,
   type SessionChanges,
   sessionChanges,
+  whenDone,
 } from "./session_store.ts";
 
 /** What a `Session` knows about the stored session and what was asked. */
@@ -98,12 +100,12 @@ const NO_CHANGES: SessionChanges = { set: new Map(), remove: [] };
  * @param target the data, the response and the time
  * @returns true when the cookie was set or deleted
  */
-export async function saveSession(
+export function saveSession(
   context: SessionContext,
   request: SpiderwebRequest,
   state: SessionState,
   target: SaveTarget,
-): Promise<boolean> {
+): MaybePromise<boolean> {
   const { store, settings } = context;
   const { data, response, now } = target;
   const diff = sessionChanges(state.storedJson, data);
@@ -125,7 +127,7 @@ export async function saveSession(
   };
   // A new session, or (with `oldHash`) the old one under a new key: the old
   // key dies in the same store operation.
-  const create = async (oldHash: string | null, changes: SessionChanges) => {
+  const create = (oldHash: string | null, changes: SessionChanges) => {
     const key = (oldHash ? state.nextKey : state.key) ?? generateKey();
     const meta = {
       userId: state.userId,
@@ -134,9 +136,10 @@ export async function saveSession(
       createdAt: now,
     };
     const current = diff?.current ?? serializeSession(data);
-    if (oldHash) await store.rotate(oldHash, hashKey(key), changes, meta);
-    else await store.create(hashKey(key), current, meta);
-    return setCookie(key, meta.expiresAt);
+    const stored = oldHash
+      ? store.rotate(oldHash, hashKey(key), changes, meta)
+      : store.create(hashKey(key), current, meta);
+    return whenDone(stored, () => setCookie(key, meta.expiresAt));
   };
   if (!state.hash) {
     if (diff || state.needed || state.cycle) return create(null, NO_CHANGES);
@@ -153,11 +156,18 @@ export async function saveSession(
       lastActive: touch ? now : undefined,
       expiresAt: touch ? expiresAt : undefined,
     };
-    if (!await store.merge(state.hash, diff?.changes ?? NO_CHANGES, update)) {
-      return deleteCookie(); // Logged out meanwhile (flushed elsewhere): stay out.
-    }
-  } else if (!touch || !await store.touch(state.hash, now, expiresAt)) {
-    return false;
+    const merged = store.merge(state.hash, diff?.changes ?? NO_CHANGES, update);
+    return whenDone(merged, (live) =>
+      // Logged out meanwhile (flushed elsewhere): stay out.
+      !live
+        ? deleteCookie()
+        : touch
+        ? setCookie(state.key!, expiresAt)
+        : false);
   }
-  return touch ? setCookie(state.key!, expiresAt) : false;
+  if (!touch) return false;
+  return whenDone(
+    store.touch(state.hash, now, expiresAt),
+    (live) => live && setCookie(state.key!, expiresAt),
+  );
 }

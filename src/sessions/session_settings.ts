@@ -20,7 +20,12 @@ export interface SessionSettings {
   /** Hide the cookie from client-side JavaScript. @default true */
   session_cookie_http_only: boolean;
   /** "strict", "lax" or "none" (needs secure). @default "lax" */
-  session_cookie_same_site: "strict" | "lax" | "none" | (string & {});
+  session_cookie_same_site:
+    | "strict"
+    | "lax"
+    | "none"
+    // Any other spelling is checked at startup (autocomplete keeps the three).
+    | (string & Record<never, never>);
   /** The cookie's path. @default "/" */
   session_cookie_path: string;
   /** The cookie's domain; none by default. */

@@ -6,8 +6,24 @@
  * @module
  */
 
+import type { MaybePromise } from "../core/middleware.ts";
 import { GeneralException } from "../http/errors.ts";
 import { setOwn } from "../http/own_data.ts";
+
+/**
+ * Runs `next` on a value now, or once its promise settles: synchronous
+ * stores cost no promise and no microtask.
+ *
+ * @param value a value or a promise of it
+ * @param next what to do with the value
+ * @returns what `next` returns, or a promise of it
+ */
+export function whenDone<T, R>(
+  value: MaybePromise<T>,
+  next: (value: T) => MaybePromise<R>,
+): MaybePromise<R> {
+  return value instanceof Promise ? value.then(next) : next(value);
+}
 
 /** A stored session, as a store returns it. */
 export interface SessionRecord {
@@ -43,7 +59,9 @@ export interface SessionMeta {
 
 /**
  * Where sessions live. Every key is the hex SHA-256 of the session key; the
- * store never sees a raw key.
+ * store never sees a raw key. Each method may answer synchronously or with a
+ * promise: network stores answer with promises, the SQLite store at once,
+ * so a session request on SQLite costs no promise at all.
  *
  * @example The shape of a custom store
  * ```ts
@@ -60,7 +78,7 @@ export interface SessionStore {
    * @param now the time, epoch ms
    * @returns the session, or undefined when missing or expired
    */
-  load(keyHash: string, now: number): Promise<SessionRecord | undefined>;
+  load(keyHash: string, now: number): MaybePromise<SessionRecord | undefined>;
   /**
    * Inserts a new session.
    *
@@ -72,7 +90,7 @@ export interface SessionStore {
     keyHash: string,
     data: ReadonlyMap<string, string>,
     meta: SessionMeta & { createdAt: number },
-  ): Promise<void>;
+  ): MaybePromise<void>;
   /**
    * Applies `changes` to the stored data atomically, so concurrent requests
    * changing different keys both survive. Only the fields `update` holds are
@@ -87,7 +105,7 @@ export interface SessionStore {
     keyHash: string,
     changes: SessionChanges,
     update: Partial<SessionMeta>,
-  ): Promise<boolean>;
+  ): MaybePromise<boolean>;
   /**
    * Moves the expiry (activity without data changes).
    *
@@ -100,7 +118,7 @@ export interface SessionStore {
     keyHash: string,
     lastActive: number,
     expiresAt: number,
-  ): Promise<boolean>;
+  ): MaybePromise<boolean>;
   /**
    * Replaces `oldHash` by `newHash` in one step: the stored data plus
    * `changes`, with a new creation time. The old key dies at once.
@@ -115,27 +133,27 @@ export interface SessionStore {
     newHash: string,
     changes: SessionChanges,
     meta: SessionMeta & { createdAt: number },
-  ): Promise<void>;
+  ): MaybePromise<void>;
   /**
    * Deletes a session.
    *
    * @param keyHash the hex SHA-256 of the session key
    */
-  destroy(keyHash: string): Promise<void>;
+  destroy(keyHash: string): MaybePromise<void>;
   /**
    * Deletes expired sessions.
    *
    * @param now the time, epoch ms
    * @returns how many were deleted
    */
-  clearExpired(now: number): Promise<number>;
+  clearExpired(now: number): MaybePromise<number>;
   /**
    * Deletes every session of a user.
    *
    * @param userId the user's id
    * @returns how many were deleted
    */
-  revokeUser(userId: string): Promise<number>;
+  revokeUser(userId: string): MaybePromise<number>;
   /** Releases timers and connections the store holds. */
   close?(): void | Promise<void>;
 }

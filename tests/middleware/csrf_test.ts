@@ -491,3 +491,29 @@ describe("CSRFMiddleware: rejections, Referer and the header name", () => {
     );
   });
 });
+
+describe("deriveKey()", () => {
+  it("is HKDF-SHA256 (salt 'spiderweb', info = purpose): the bytes WebCrypto derives", async () => {
+    const { deriveKey } = await import("../../src/security/secret_key.ts");
+    const encoder = new TextEncoder();
+    const material = await crypto.subtle.importKey(
+      "raw",
+      encoder.encode("app secret"),
+      "HKDF",
+      false,
+      ["deriveBits"],
+    );
+    const bits = await crypto.subtle.deriveBits(
+      {
+        name: "HKDF",
+        hash: "SHA-256",
+        salt: encoder.encode("spiderweb"),
+        info: encoder.encode("csrf"),
+      },
+      material,
+      256,
+    );
+    assert.deepEqual(deriveKey("app secret", "csrf"), new Uint8Array(bits));
+    assert.notDeepEqual(deriveKey("app secret", "other"), new Uint8Array(bits));
+  });
+});

@@ -84,18 +84,18 @@ export class SqliteSessionStore implements SessionStore {
    * @param now the time, epoch ms
    * @returns the session, or undefined when missing or expired
    */
-  load(keyHash: string, now: number): Promise<SessionRecord | undefined> {
+  load(keyHash: string, now: number): SessionRecord | undefined {
     const row = this.#database().prepare(
       "SELECT user_id, session_data, created_at, last_active, expires_at FROM spiderweb_sessions WHERE session_key_hash = ? AND expires_at > ?",
     ).get(keyHash, now);
-    if (!row) return Promise.resolve(undefined);
-    return Promise.resolve({
+    if (!row) return undefined;
+    return {
       data: parseSessionData(row.session_data),
       userId: row.user_id === null ? null : String(row.user_id),
       createdAt: Number(row.created_at),
       lastActive: Number(row.last_active),
       expiresAt: Number(row.expires_at),
-    });
+    };
   }
 
   /**
@@ -109,7 +109,7 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     data: ReadonlyMap<string, string>,
     meta: SessionMeta & { createdAt: number },
-  ): Promise<void> {
+  ): void {
     this.#database().prepare(
       "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
     ).run(
@@ -120,7 +120,6 @@ export class SqliteSessionStore implements SessionStore {
       meta.lastActive,
       meta.expiresAt,
     );
-    return Promise.resolve();
   }
 
   #read(db: Database, keyHash: string): Record<string, unknown> | undefined {
@@ -145,7 +144,7 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     changes: SessionChanges,
     update: Partial<SessionMeta>,
-  ): Promise<boolean> {
+  ): boolean {
     // Unchanged owner and expiry are not written: the indexes on them stay
     // untouched on most writes.
     let columns = "";
@@ -180,17 +179,17 @@ export class SqliteSessionStore implements SessionStore {
       const { changes: updated } = this.#database().prepare(
         `UPDATE spiderweb_sessions SET session_data = ${expression}${columns} WHERE session_key_hash = ?`,
       ).run(...params, ...values, keyHash);
-      return Promise.resolve(updated > 0);
+      return updated > 0;
     }
     const db = this.#database();
-    return Promise.resolve(db.transaction(() => {
+    return db.transaction(() => {
       const stored = this.#read(db, keyHash);
       if (!stored) return false;
       db.prepare(
         `UPDATE spiderweb_sessions SET session_data = ?${columns} WHERE session_key_hash = ?`,
       ).run(JSON.stringify(applyChanges(stored, changes)), ...values, keyHash);
       return true;
-    }));
+    });
   }
 
   /**
@@ -205,11 +204,11 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     lastActive: number,
     expiresAt: number,
-  ): Promise<boolean> {
+  ): boolean {
     const { changes } = this.#database().prepare(
       "UPDATE spiderweb_sessions SET last_active = ?, expires_at = ? WHERE session_key_hash = ?",
     ).run(lastActive, expiresAt, keyHash);
-    return Promise.resolve(changes > 0);
+    return changes > 0;
   }
 
   /**
@@ -226,7 +225,7 @@ export class SqliteSessionStore implements SessionStore {
     newHash: string,
     changes: SessionChanges,
     meta: SessionMeta & { createdAt: number },
-  ): Promise<void> {
+  ): void {
     const db = this.#database();
     db.transaction(() => {
       const stored = this.#read(db, oldHash) ?? {};
@@ -243,7 +242,6 @@ export class SqliteSessionStore implements SessionStore {
         meta.expiresAt,
       );
     });
-    return Promise.resolve();
   }
 
   /**
@@ -251,11 +249,10 @@ export class SqliteSessionStore implements SessionStore {
    *
    * @param keyHash the hex SHA-256 of the session key
    */
-  destroy(keyHash: string): Promise<void> {
+  destroy(keyHash: string): void {
     this.#database().prepare(
       "DELETE FROM spiderweb_sessions WHERE session_key_hash = ?",
     ).run(keyHash);
-    return Promise.resolve();
   }
 
   /**
@@ -285,10 +282,10 @@ export class SqliteSessionStore implements SessionStore {
    * @param userId the user's id
    * @returns how many were deleted
    */
-  revokeUser(userId: string): Promise<number> {
+  revokeUser(userId: string): number {
     const { changes } = this.#database().prepare(
       "DELETE FROM spiderweb_sessions WHERE user_id = ?",
     ).run(userId);
-    return Promise.resolve(changes);
+    return changes;
   }
 }
