@@ -1,42 +1,31 @@
-// The floor: a hand-written handler on the bare runtime, with cookie parsing
-// and prepared SQLite statements doing the minimum for the session workloads.
+// The floor: a hand-written handler on the bare runtime. For the session
+// workloads it does the framework's necessary work (see _floor.ts): the
+// same table and statements, hashed keys, the expiry refresh, the CSRF token
+// and gzip per response.
 import process from "node:process";
 import { gzipSync } from "node:zlib";
-import { DB, PAGE, PORT, ready } from "./_shared.ts";
+import {
+  csrfToken,
+  gzip as gzipPage,
+  load,
+  refresh,
+  seed,
+  write,
+  writes,
+} from "./_floor.ts";
+import { PAGE, PORT, ready } from "./_shared.ts";
 
-type Stmt = { run(...p: unknown[]): unknown; get(...p: unknown[]): unknown };
-type Db = { exec(sql: string): void; prepare(sql: string): Stmt };
-
+// Pre-compressing the page is not a floor (a real handler compresses what
+// it renders); the `raw_precompressed` server keeps it as an extra row.
+const PRECOMPRESSED = process.env.PRECOMPRESSED === "1";
+const gzipped = gzipSync(PAGE);
 const isBun = "Bun" in globalThis;
 const isDeno = "Deno" in globalThis;
-const sqlite = isBun ? "bun:sqlite" : "node:sqlite";
-const lib = await import(sqlite);
-const db: Db = isBun ? new lib.Database(DB) : new lib.DatabaseSync(DB);
-if (isBun) {
-  (db as unknown as { exec: (s: string) => void }).exec = (s) =>
-    (db as unknown as { run(s: string): void }).run(s);
-}
-db.exec(
-  "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000",
-);
-db.exec(
-  "CREATE TABLE IF NOT EXISTS raw_sessions (id TEXT PRIMARY KEY, data TEXT NOT NULL)",
-);
-const select = db.prepare("SELECT data FROM raw_sessions WHERE id = ?");
-const insert = db.prepare("INSERT INTO raw_sessions (id, data) VALUES (?, ?)");
-const update = db.prepare("UPDATE raw_sessions SET data = ? WHERE id = ?");
-const changes = db.prepare("SELECT total_changes() AS n");
-const gzipped = gzipSync(PAGE);
 
 interface Answer {
   status: number;
   headers: Record<string, string>;
   body: string | Uint8Array;
-}
-
-function sid(cookie: string): string | null {
-  const match = /(?:^|;\s*)sid=([A-Za-z0-9]+)/.exec(cookie);
-  return match ? match[1] : null;
 }
 
 const HTML = { "content-type": "text/html; charset=utf-8" };
@@ -67,35 +56,45 @@ function answer(
   match = /^\/r(\d+)\/(\d+)$/.exec(path);
   if (match) return json({ i: Number(match[1]), id: Number(match[2]) });
   if (path === "/seed") {
-    const id = crypto.randomUUID().replaceAll("-", "");
-    insert.run(id, JSON.stringify({ val: 0 }));
-    return text("seeded", { "set-cookie": `sid=${id}; Path=/; HttpOnly` });
+    return text("seeded", {
+      "set-cookie": seed(),
+      "cache-control": "no-store",
+    });
   }
   if (path === "/read" || path === "/write" || path === "/page") {
-    const id = sid(cookie);
-    const row = id ? select.get(id) as { data: string } | undefined : undefined;
-    const data = row ? JSON.parse(row.data) : {};
+    const session = load(cookie);
+    const extra: Record<string, string> = {};
+    if (path === "/write" && session) {
+      session.data.val = Number(session.data.val ?? -1) + 1;
+      write(session, "val");
+    }
+    const setCookie = session && refresh(session);
+    if (setCookie) {
+      extra["set-cookie"] = setCookie;
+      extra["cache-control"] = "no-store";
+    }
     if (path === "/page") {
       const gzip = acceptEncoding.includes("gzip");
+      if (session) {
+        extra["x-csrf-token"] = csrfToken(session);
+        extra["cache-control"] = "no-store";
+      }
+      const body = !gzip ? PAGE : PRECOMPRESSED ? gzipped : gzipPage(PAGE);
       return {
         status: 200,
         headers: {
           ...HTML,
+          ...extra,
           vary: "Accept-Encoding, origin",
+          "access-control-allow-origin": "http://client.example",
           ...(gzip ? { "content-encoding": "gzip" } : {}),
         },
-        body: gzip ? gzipped : PAGE,
+        body,
       };
     }
-    if (path === "/write" && id) {
-      data.val = (data.val ?? -1) + 1;
-      update.run(JSON.stringify(data), id);
-    }
-    return text(`Session value: ${data.val}`);
+    return text(`Session value: ${session?.data.val}`, extra);
   }
-  if (path === "/__writes") {
-    return json({ writes: Number((changes.get() as { n: number }).n) });
-  }
+  if (path === "/__writes") return json({ writes: writes() });
   return { status: 404, headers: HTML, body: "not found" };
 }
 

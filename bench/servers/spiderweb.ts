@@ -31,7 +31,9 @@ async function sessionStore() {
   }
   return undefined;
 }
-const sessions = WORKLOAD.startsWith("session") || WORKLOAD === "stack";
+// The soak runs every workload's requests against one app with the full stack.
+const stack = WORKLOAD === "stack" || WORKLOAD === "soak";
+const sessions = WORKLOAD.startsWith("session") || stack;
 const app = new SpiderwebRouter({
   port: PORT,
   addr: "127.0.0.1",
@@ -41,7 +43,7 @@ const app = new SpiderwebRouter({
   secret_key: "bench",
   session_store: await sessionStore(),
   cors_allowed_origins: ["http://client.example"],
-  middleware: WORKLOAD === "stack"
+  middleware: stack
     ? [GzipMiddleware, CorsMiddleware, SessionMiddleware, CSRFMiddleware]
     : sessions
     ? [SessionMiddleware]
@@ -52,6 +54,11 @@ app.route("/", () => new HttpResponse("Hello, world!"));
 app.route("/user/<int:id>", (_request, { id }) => new JsonResponse({ id }));
 app.route("/echo", (request) => new JsonResponse(request.json()), {
   allowed_methods: ["POST"],
+});
+// The soak's JSON API: exempt from CSRF, as an API with its own auth would be.
+app.route("/echo-exempt", (request) => new JsonResponse(request.json()), {
+  allowed_methods: ["POST"],
+  csrf_exempt: true,
 });
 app.route("/seed", (request) => {
   request.SESSION.val = 0;

@@ -22,6 +22,8 @@ import { runCommand } from "./commands.ts";
 import { newProject } from "./new_project.ts";
 
 export type { ProcessHost };
+// The app types `manage` and `main` take, documented with them.
+export type * from "../../mod.ts";
 
 const HELP = `Usage: web [--app <module>[:<export>]] <command> [options]
 
