@@ -1,7 +1,7 @@
 // Hono on the same runtime, for the plain, JSON, echo and routing workloads.
-import process from "node:process";
 import { Hono } from "hono";
-import { PORT, ready, ROUTES } from "./_shared.ts";
+import { ready, ROUTES } from "./_shared.ts";
+import { serveFetch } from "./_serve_fetch.ts";
 
 const app = new Hono();
 app.get("/", (c) => c.html("Hello, world!"));
@@ -14,20 +14,5 @@ for (let i = 0; i < ROUTES; i++) {
   );
 }
 
-const reusePort = process.env.REUSE_PORT === "1";
-if ("Bun" in globalThis) {
-  (globalThis as unknown as { Bun: { serve(o: object): void } }).Bun.serve({
-    hostname: "127.0.0.1",
-    port: PORT,
-    reusePort,
-    fetch: app.fetch,
-  });
-} else if ("Deno" in globalThis) {
-  (globalThis as unknown as { Deno: { serve(o: object, h: unknown): void } })
-    .Deno
-    .serve({ hostname: "127.0.0.1", port: PORT, onListen() {} }, app.fetch);
-} else {
-  const { serve } = await import("@hono/node-server");
-  serve({ fetch: app.fetch, hostname: "127.0.0.1", port: PORT });
-}
+await serveFetch(app.fetch);
 ready();

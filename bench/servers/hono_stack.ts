@@ -1,7 +1,6 @@
 // Hono with the stack of workload 7 as a Hono user would write it: its own
 // cors(), and small session, CSRF-token and gzip middleware doing the same
 // necessary work as the floor (_floor.ts) on the same table.
-import process from "node:process";
 import { Hono } from "hono";
 import { cors } from "hono/cors";
 import {
@@ -13,7 +12,8 @@ import {
   seed,
   writes,
 } from "./_floor.ts";
-import { PAGE, PORT, ready } from "./_shared.ts";
+import { PAGE, ready } from "./_shared.ts";
+import { serveFetch } from "./_serve_fetch.ts";
 
 const app = new Hono<{ Variables: { session: FloorSession | null } }>();
 
@@ -58,20 +58,5 @@ app.get("/seed", (c) => {
 app.get("/page", (c) => c.html(PAGE));
 app.get("/__writes", (c) => c.json({ writes: writes() }));
 
-const reusePort = process.env.REUSE_PORT === "1";
-if ("Bun" in globalThis) {
-  (globalThis as unknown as { Bun: { serve(o: object): void } }).Bun.serve({
-    hostname: "127.0.0.1",
-    port: PORT,
-    reusePort,
-    fetch: app.fetch,
-  });
-} else if ("Deno" in globalThis) {
-  (globalThis as unknown as { Deno: { serve(o: object, h: unknown): void } })
-    .Deno
-    .serve({ hostname: "127.0.0.1", port: PORT, onListen() {} }, app.fetch);
-} else {
-  const { serve } = await import("@hono/node-server");
-  serve({ fetch: app.fetch, hostname: "127.0.0.1", port: PORT });
-}
+await serveFetch(app.fetch);
 ready();
