@@ -83,7 +83,8 @@ describe("web new", () => {
     assert.match(pkg.scripts.dev, /--watch/);
     const app = readFileSync(join(project, "app.ts"), "utf8");
     assert.match(app, /new SpiderwebRouter\(\{ append_slash: true \}\)/);
-    assert.match(app, /if \(isMain\(import\.meta\)\) await app\.start\(\);/);
+    assert.match(app, /if \(isMain\(import\.meta\).*\) await app\.start\(\);/);
+    assert.match(app, /export default app;/);
   });
 
   it("manage.ts lists the routes without starting a server", async () => {
@@ -106,15 +107,12 @@ describe("web new", () => {
         "{ append_slash: true, port: 0, addr: \"127.0.0.1\" }",
       ),
     );
-    const server = await run(
-      appPath,
-      [],
-      project,
-      /Starting server on (http:\S+)/,
-    );
+    // Deno and Node run app.start(); Bun serves the default export itself.
+    const started =
+      /(?:Starting server on|Started (?:development )?server:) (http:\S+)/;
+    const server = await run(appPath, [], project, started);
     try {
-      const url =
-        /Starting server on (http:\S+)/.exec(server.out + server.err)![1];
+      const url = started.exec(server.out + server.err)![1];
       const response = await fetch(url);
       assert.equal(response.status, 200);
       assert.match(await response.text(), /Hello from spiderweb!/);

@@ -46,9 +46,11 @@ app.route(
 export default app;
 export { app };
 
-// Serve when started directly (deno run -A app.ts, bun app.ts, node app.ts);
-// importing the app (manage.ts, tests) never starts a server.
-if (isMain(import.meta)) await app.start();
+// Serve when started directly (deno run -A app.ts, node app.ts); importing
+// the app (manage.ts, tests) never starts a server. Bun serves an entry
+// file's default export by itself (\`bun app.ts\`, on app.port), so here the
+// app does not start a second server.
+if (isMain(import.meta) && !("Bun" in globalThis)) await app.start();
 `,
     "manage.ts": `// The commands for this app, as Django's manage.py:
 //   deno run -A manage.ts routes | bun manage.ts routes | node manage.ts routes
