@@ -361,3 +361,44 @@ describe("uploads", () => {
     assert.ok(log.lines.some((l) => l.includes("media_dir")));
   });
 });
+
+describe("uploaded files are never active content on the app's origin", () => {
+  it("media HTML, XHTML, SVG, XML and scripts are attachments with nosniff; other media and static files are inline", async () => {
+    for (
+      const name of [
+        "page.html",
+        "page.htm",
+        "doc.xhtml",
+        "img.svg",
+        "feed.xml",
+        "code.js",
+      ]
+    ) {
+      writeFileSync(join(mediaDir, name), "<script>alert(1)</script>");
+    }
+    writeFileSync(join(mediaDir, "photo.png"), "png");
+    writeFileSync(join(staticDir, "page.html"), "<p>static</p>");
+    const { app } = staticApp();
+    for (
+      const name of ["page.html", "page.htm", "img.svg", "feed.xml", "code.js"]
+    ) {
+      const response = await call(app, `/media/${name}`);
+      assert.equal(response.status, 200, name);
+      assert.match(
+        response.headers.get("content-disposition") ?? "",
+        /^attachment; filename\*=UTF-8''/,
+        name,
+      );
+      assert.equal(response.headers.get("x-content-type-options"), "nosniff");
+      await response.body?.cancel();
+    }
+    const photo = await call(app, "/media/photo.png");
+    assert.equal(photo.headers.get("content-disposition"), null);
+    assert.equal(photo.headers.get("x-content-type-options"), "nosniff");
+    await photo.body?.cancel();
+    const page = await call(app, "/static/page.html");
+    assert.equal(page.headers.get("content-disposition"), null);
+    assert.match(page.headers.get("content-type") ?? "", /text\/html/);
+    await page.body?.cancel();
+  });
+});

@@ -8,10 +8,10 @@
 
 import { existsSync, mkdirSync } from "node:fs";
 import { realpath } from "node:fs/promises";
-import { resolve, sep } from "node:path";
+import { basename, resolve, sep } from "node:path";
 import { ConfigError } from "../http/errors.ts";
 import { NotFound } from "../http/status_errors.ts";
-import { FileResponse } from "./file_response.ts";
+import { contentTypeFor, FileResponse } from "./file_response.ts";
 import type { AppBase } from "../core/app_base.ts";
 import type { ViewFunction } from "../core/view.ts";
 
@@ -45,8 +45,19 @@ export async function safeFilePath(
   return null;
 }
 
-/** A view serving files from `dirs`; anything unsafe or missing is a 404. */
-export function fileServingView(dirs: readonly string[]): ViewFunction<{
+/**
+ * A view serving files from `dirs`; anything unsafe or missing is a 404.
+ * With `uploads` (media), HTML, SVG, XML and scripts are sent as
+ * attachments.
+ *
+ * @param dirs the folders, searched in order
+ * @param uploads whether the files are uploads (untrusted content)
+ * @returns the view, for `/<url>/<path:filename>`
+ */
+export function fileServingView(
+  dirs: readonly string[],
+  uploads = false,
+): ViewFunction<{
   filename: string;
 }> {
   const view = async (
@@ -55,10 +66,26 @@ export function fileServingView(dirs: readonly string[]): ViewFunction<{
   ) => {
     const path = await safeFilePath(dirs, filename);
     if (!path) throw new NotFound();
+    // Uploaded documents and scripts must never run on the app's origin
+    // (stored XSS): browsers download them instead. FileResponse always
+    // sends nosniff, so no other type is sniffed into one of these.
+    if (uploads && ACTIVE_CONTENT.test(contentTypeFor(path))) {
+      return new FileResponse(path, {
+        headers: {
+          "content-disposition": `attachment; filename*=UTF-8''${
+            encodeURIComponent(basename(path))
+          }`,
+        },
+      });
+    }
     return new FileResponse(path);
   };
   return view as ViewFunction<{ filename: string }>;
 }
+
+// Types a browser renders as a document or runs as a script.
+const ACTIVE_CONTENT =
+  /^(text\/html|application\/xhtml\+xml|image\/svg\+xml|application\/xml|text\/xml|text\/xsl|text\/javascript|application\/javascript)\b/;
 
 /** The static and media file settings, as router options. */
 export interface FileOptions {
@@ -128,10 +155,14 @@ export function registerFileRoutes(app: AppBase): void {
         /^\/+|\/+$/g,
         "",
       );
-      app.addRoute(`/${url}/<path:filename>`, fileServingView([mediaDir]), {
-        allowed_methods: ["GET"],
-        name: "media",
-      });
+      app.addRoute(
+        `/${url}/<path:filename>`,
+        fileServingView([mediaDir], true),
+        {
+          allowed_methods: ["GET"],
+          name: "media",
+        },
+      );
     } else {
       app.log.warn(
         "`media_dir` is set, but `debug` is set to FALSE. Media files will not be served.",
