@@ -181,9 +181,10 @@ describe("the request log", () => {
     const log = recordingLogger();
     const app = new SpiderwebRouter({ log });
     app.route("/", () => ({}));
-    await app.fetch(new Request("http://localhost/"), {
-      remoteAddress: "127.0.0.1",
-    });
+    await app.fetch(
+      new Request("http://localhost/", { headers: { host: "localhost" } }),
+      { remoteAddress: "127.0.0.1" },
+    );
     assert.ok(log.lines.some((l) => /^info GET \/ 200 /.test(l)));
   });
 });

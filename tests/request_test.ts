@@ -287,6 +287,7 @@ describe("SpiderwebRequest cookies, META and addresses", () => {
     const response = await app.fetch(
       new Request("http://app.example/m?x=1", {
         headers: {
+          host: "app.example",
           "x-forwarded-for": "6.6.6.6",
           "x-forwarded-proto": "https",
           "user-agent": "t",
@@ -321,7 +322,11 @@ describe("SpiderwebRequest cookies, META and addresses", () => {
     const started = performance.now();
     const response = await app.fetch(
       new Request("http://app.example/m", {
-        headers: { "x-forwarded-for": list, "x-forwarded-proto": "https" },
+        headers: {
+          host: "app.example",
+          "x-forwarded-for": list,
+          "x-forwarded-proto": "https",
+        },
       }),
       { remoteAddress: "127.0.0.1" },
     );
@@ -335,9 +340,11 @@ describe("SpiderwebRequest cookies, META and addresses", () => {
   it("Deno's ServeHandlerInfo supplies REMOTE_ADDR", async () => {
     const app = new SpiderwebRouter({ log: recordingLogger() });
     app.route("/m", (request) => new HttpResponse(request.META.REMOTE_ADDR));
-    const response = await app.fetch(new Request("http://app.example/m"), {
-      remoteAddr: { hostname: "192.0.2.1", port: 1, transport: "tcp" },
-    });
+    // What Deno.serve passes: a request from a socket, with its Host.
+    const response = await app.fetch(
+      new Request("http://app.example/m", { headers: { host: "app.example" } }),
+      { remoteAddr: { hostname: "192.0.2.1", port: 1, transport: "tcp" } },
+    );
     assert.equal(await response.text(), "192.0.2.1");
   });
 });

@@ -147,3 +147,29 @@ describe("app.start() on this runtime", () => {
     assert.ok(events.includes("other shutdown"));
   });
 });
+
+describe("no Host, no service", () => {
+  it("a request from a socket without a Host header is a 400; in-process calls use the URL", async () => {
+    const app = new SpiderwebRouter({
+      log: recordingLogger(),
+      port: 0,
+      addr: "127.0.0.1",
+    });
+    app.route("/", () => ({ ok: true }));
+    const server = await app.start({ handleSignals: false });
+    try {
+      const port = Number(server.url.port);
+      const noHost = await rawRequest(port, "GET / HTTP/1.0\r\n\r\n");
+      assert.equal(rawStatus(noHost), 400, noHost);
+      const withHost = await rawRequest(
+        port,
+        "GET / HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n",
+      );
+      assert.equal(rawStatus(withHost), 200, withHost);
+    } finally {
+      await server.stop();
+    }
+    const inProcess = await app.fetch(new Request("http://localhost/"));
+    assert.equal(inProcess.status, 200);
+  });
+});

@@ -189,12 +189,14 @@ export class AppBase extends AppRoutes implements App {
     engine.hooks = collectHooks(this.middleware);
     const handle: PartsHandler = (raw, info) => {
       const address = remoteAddressOf(info, raw);
+      // A request from a socket must name its host; in-process calls
+      // (`app.fetch(request)`, TestClient) may rely on the URL's authority.
+      const fromSocket = info !== undefined && !info.inProcess;
+      const run = () => handleRequest(engine, raw, address, fromSocket);
       if (!this.#started && options.on_startup?.length) {
-        return this.#runStartup().then(() =>
-          handleRequest(engine, raw, address)
-        );
+        return this.#runStartup().then(run);
       }
-      return handleRequest(engine, raw, address);
+      return run();
     };
     // Requests from a socket are logged; in-process calls (tests) are not.
     this.#respond = options.log_requests === false

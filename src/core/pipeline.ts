@@ -25,12 +25,14 @@ import { toResponse } from "./to_response.ts";
  * @param engine the app's internals
  * @param raw the Fetch request
  * @param remoteAddress the peer's address, from the runtime
+ * @param fromSocket whether a server received it (then a Host header is required)
  * @returns the response as plain parts
  */
 export async function handleRequest(
   engine: Engine,
   raw: Request,
   remoteAddress: string | undefined,
+  fromSocket = false,
 ): Promise<ResponseParts> {
   const { rawPath, queryString } = splitTarget(raw.url);
   let path = rawPath;
@@ -51,6 +53,10 @@ export async function handleRequest(
   let response: HttpResponse;
   try {
     if (badPath) throw new BadRequest("Invalid percent-encoding in the path");
+    // RFC 9112 §3.2: no Host, no service (servers fill in one of their own).
+    if (fromSocket && !raw.headers.has("host")) {
+      throw new BadRequest("The request has no Host header");
+    }
     response = await dispatch(engine, request);
   } catch (error) {
     response = await errorResponse(engine, request, error, true);

@@ -11,6 +11,8 @@ export interface ServeInfo {
   remoteAddress?: string;
   /** False for in-process calls that should not be in the request log. */
   logRequest?: boolean;
+  /** True for calls that did not come from a socket (`TestClient`). */
+  inProcess?: boolean;
 }
 
 /**

@@ -138,7 +138,11 @@ export class TestClient {
     }
     const response = await this.app.fetch(
       new Request(url, { ...init, method, headers, body }),
-      { remoteAddress: "127.0.0.1", logRequest: this.#logRequests },
+      {
+        remoteAddress: "127.0.0.1",
+        logRequest: this.#logRequests,
+        inProcess: true,
+      },
     );
     this.#store(response, url.pathname);
     return response;
