@@ -63,12 +63,14 @@ export async function authenticate(
   }
   if (!username || username.length > 150) return null;
   const user = getUserByUsername(request.server, username);
-  if (!user) {
-    await checkPassword(password, DUMMY_HASH);
-    return null;
-  }
-  if (!await user.checkPassword(password)) return null;
-  return user.is_active ? user : null;
+  // One full hash on every path (unknown, inactive, unusable password, wrong
+  // password), so response times do not tell which accounts exist.
+  const usable = user !== null && user.is_active && user.hasUsablePassword();
+  const matches = await checkPassword(
+    password,
+    usable ? user.password : DUMMY_HASH,
+  );
+  return usable && matches ? user : null;
 }
 
 /**
