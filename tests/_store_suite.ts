@@ -55,6 +55,10 @@ export function storeSuite(name: string, factory: StoreFactory): void {
         await request.flushSession();
         return {};
       });
+      app.route("/json", async (request) => {
+        Object.assign(request.SESSION, request.json());
+        return {};
+      }, { allowed_methods: ["POST"] });
       app.route("/expiry/<str:value>", (request, { value }) => {
         request.session!.setExpiry(
           value === "null"
@@ -171,6 +175,31 @@ export function storeSuite(name: string, factory: StoreFactory): void {
       assert.deepEqual(await (await client.get("/read")).json(), {
         fresh: "yes",
       });
+    });
+
+    it("keys and values round-trip exactly: NUL, lone surrogates, quotes, backslashes, dots, $, long keys, nesting", async () => {
+      const tricky: Record<string, unknown> = {
+        "nul\u0000key": "nul\u0000value",
+        "lone\ud800": "lone\udc00",
+        "quote\"key": "quote\"value",
+        "back\\slash": "back\\slash",
+        "dot.key": "$.value",
+        "$dollar": ["$", { "$.": "x" }],
+        ["k".repeat(2000)]: "long",
+        nested: { a: [1, { b: null, "c\u0000": "\ud83d\ude00" }] },
+      };
+      const client = new TestClient(app);
+      // Created with the first half, merged with the rest.
+      const entries = Object.entries(tricky);
+      const half = Math.floor(entries.length / 2);
+      const post = (part: [string, unknown][]) =>
+        client.post("/json", { json: Object.fromEntries(part) });
+      assert.equal((await post(entries.slice(0, half))).status, 200);
+      assert.equal((await post(entries.slice(half))).status, 200);
+      // Changed again (the merge path for existing keys).
+      assert.equal((await post(entries.slice(0, half))).status, 200);
+      const read = await (await client.get("/read")).json();
+      assert.deepEqual(read, tricky);
     });
 
     it("setExpiry(seconds) persists with the session and sets the cookie's Max-Age", async () => {

@@ -83,7 +83,12 @@ describe("RedisSessionStore", () => {
     await server.stop();
     const down = await testClient.get("/w");
     assert.equal(down.status, 503);
-    assert.match(await down.text(), /Service Unavailable/);
+    const body = await down.text();
+    assert.match(body, /Service Unavailable/);
+    // The driver's message goes to the log only, never to the client.
+    assert.match(body, /The session store is unavailable/);
+    assert.doesNotMatch(body, /closed|ECONNREFUSED|connect|socket/i);
+    assert.ok(log.lines.some((l) => l.startsWith("error GET /w failed:")));
     await server.start();
     let status = 0;
     for (let i = 0; i < 50 && status !== 200; i++) {

@@ -32,6 +32,13 @@ export async function errorResponse(
 ): Promise<HttpResponse> {
   request.error = error;
   if (error instanceof SpiderwebNetworkException) {
+    // A failing backend (503 from a store) is logged with its cause.
+    if (error.status >= 500) {
+      engine.app.log.error(
+        `${request.method} ${request.path} failed:`,
+        error.cause ?? error,
+      );
+    }
     const response = await networkErrorResponse(engine, request, error);
     // The rest of the body was not read: the connection cannot be reused.
     if (error instanceof PayloadTooLarge) {

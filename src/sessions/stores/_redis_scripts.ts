@@ -18,7 +18,8 @@ if mode == "rotate" then
   if old then redis.call("SREM", KEYS[2] .. old, KEYS[3]) end
   redis.call("DEL", KEYS[3])
   for n = 1, #fields, 2 do
-    if string.sub(fields[n], 1, 2) == "d:" then
+    local prefix = string.sub(fields[n], 1, 2)
+    if prefix == "d:" or prefix == "j:" then
       redis.call("HSET", key, fields[n], fields[n + 1])
     end
   end

@@ -15,6 +15,7 @@ import {
   type SessionRecord,
   type SessionStore,
 } from "../session_store.ts";
+import { escapeNul, fromJsonb, toJsonb } from "./_pg_nul.ts";
 import { postgresSchema } from "./_postgres_schema.ts";
 
 /** A PostgreSQL client: `unsafe(text, params)` resolving to rows. */
@@ -99,8 +100,10 @@ export class PostgresSessionStore implements SessionStore {
     try {
       return [...await this.#sql.unsafe(text, params)];
     } catch (error) {
-      throw new ServiceUnavailable(
-        `Session store (PostgreSQL) unavailable: ${(error as Error).message}`,
+      // The driver's message is for the log, never for the client.
+      throw Object.assign(
+        new ServiceUnavailable("The session store is unavailable"),
+        { cause: error },
       );
     }
   }
@@ -128,6 +131,7 @@ export class PostgresSessionStore implements SessionStore {
     }
     const valid = data !== null && typeof data === "object"
       && !Array.isArray(data);
+    if (valid) data = fromJsonb(data);
     return {
       data: valid ? data as Record<string, unknown> : null,
       userId: row.user_id === null ? null : String(row.user_id),
@@ -154,7 +158,7 @@ export class PostgresSessionStore implements SessionStore {
       [
         keyHash,
         meta.userId,
-        joinSession(data),
+        toJsonb(joinSession(data)),
         meta.createdAt,
         meta.lastActive,
         meta.expiresAt,
@@ -179,8 +183,8 @@ export class PostgresSessionStore implements SessionStore {
   ): Promise<boolean> {
     const params: (string | number | null)[] = [
       keyHash,
-      joinSession(changes.set),
-      JSON.stringify(changes.remove),
+      toJsonb(joinSession(changes.set)),
+      JSON.stringify(changes.remove.map(escapeNul)),
     ];
     let columns = "";
     if (update.userId !== undefined) {
@@ -243,8 +247,8 @@ export class PostgresSessionStore implements SessionStore {
         oldHash,
         newHash,
         meta.userId,
-        joinSession(changes.set),
-        JSON.stringify(changes.remove),
+        toJsonb(joinSession(changes.set)),
+        JSON.stringify(changes.remove.map(escapeNul)),
         meta.createdAt,
         meta.lastActive,
         meta.expiresAt,

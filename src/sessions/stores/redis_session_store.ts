@@ -36,8 +36,21 @@ export interface RedisSessionStoreOptions {
   prefix?: string;
 }
 
-// Data fields are "d:<key>"; metadata fields start with "_".
+// Data fields are "d:<key>"; metadata fields start with "_". A key that is
+// not well-formed UTF-16 (a lone surrogate) cannot cross to Redis as UTF-8
+// intact, so it is stored JSON-escaped as "j:<JSON string>".
 const DATA = "d:";
+const ESCAPED = "j:";
+
+function fieldOf(key: string): string {
+  return key.isWellFormed() ? DATA + key : ESCAPED + JSON.stringify(key);
+}
+
+function keyOf(field: string): string | undefined {
+  if (field.startsWith(DATA)) return field.slice(DATA.length);
+  if (field.startsWith(ESCAPED)) return JSON.parse(field.slice(ESCAPED.length));
+  return undefined;
+}
 
 /**
  * Sessions in Redis.
@@ -75,8 +88,10 @@ export class RedisSessionStore implements SessionStore {
     try {
       return await this.#client.sendCommand(args);
     } catch (error) {
-      throw new ServiceUnavailable(
-        `Session store (Redis) unavailable: ${(error as Error).message}`,
+      // The driver's message is for the log, never for the client.
+      throw Object.assign(
+        new ServiceUnavailable("The session store is unavailable"),
+        { cause: error },
       );
     }
   }
@@ -94,9 +109,9 @@ export class RedisSessionStore implements SessionStore {
     oldHash = "",
   ): Promise<unknown> {
     const args = [String(changes.set.size)];
-    for (const [key, json] of changes.set) args.push(DATA + key, json);
+    for (const [key, json] of changes.set) args.push(fieldOf(key), json);
     args.push(String(changes.remove.length));
-    for (const key of changes.remove) args.push(DATA + key);
+    for (const key of changes.remove) args.push(fieldOf(key));
     const user = meta.userId === undefined ? "" : meta.userId ?? "-";
     args.push(
       meta.createdAt === undefined ? "" : String(meta.createdAt),
@@ -131,9 +146,10 @@ export class RedisSessionStore implements SessionStore {
     if (!(expiresAt > now)) return undefined;
     let data: Record<string, unknown> | null = {};
     for (const [field, value] of fields) {
-      if (!field.startsWith(DATA)) continue;
       try {
-        setOwn(data, field.slice(DATA.length), JSON.parse(value));
+        const key = keyOf(field);
+        if (key === undefined) continue;
+        setOwn(data, key, JSON.parse(value));
       } catch {
         data = null;
         break;
