@@ -75,3 +75,27 @@ export function toJsonb(json: string): string {
 export function fromJsonb(value: unknown): unknown {
   return mapStrings(value, unescapeNul);
 }
+
+/**
+ * Session data from a `session_data` column: the driver's parsed value (or
+ * its text), with the escapes undone.
+ *
+ * @param value what the driver returned
+ * @returns the data, or null when it is not a JSON object
+ */
+export function sessionDataFromJsonb(
+  value: unknown,
+): Record<string, unknown> | null {
+  let data = value;
+  if (typeof data === "string") {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return null;
+    }
+  }
+  if (data === null || typeof data !== "object" || Array.isArray(data)) {
+    return null;
+  }
+  return fromJsonb(data) as Record<string, unknown>;
+}

@@ -15,7 +15,7 @@ import {
   type SessionRecord,
   type SessionStore,
 } from "../session_store.ts";
-import { escapeNul, fromJsonb, toJsonb } from "./_pg_nul.ts";
+import { escapeNul, sessionDataFromJsonb, toJsonb } from "./_pg_nul.ts";
 import { postgresSchema } from "./_postgres_schema.ts";
 
 /** A PostgreSQL client: `unsafe(text, params)` resolving to rows. */
@@ -121,19 +121,8 @@ export class PostgresSessionStore implements SessionStore {
       [keyHash, now],
     );
     if (!row) return undefined;
-    let data = row.session_data;
-    if (typeof data === "string") {
-      try {
-        data = JSON.parse(data);
-      } catch {
-        data = null;
-      }
-    }
-    const valid = data !== null && typeof data === "object"
-      && !Array.isArray(data);
-    if (valid) data = fromJsonb(data);
     return {
-      data: valid ? data as Record<string, unknown> : null,
+      data: sessionDataFromJsonb(row.session_data),
       userId: row.user_id === null ? null : String(row.user_id),
       createdAt: Number(row.created_at),
       lastActive: Number(row.last_active),
