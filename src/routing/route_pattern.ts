@@ -6,6 +6,7 @@
  */
 
 import { ConfigError, ParseError } from "../http/errors.ts";
+import { matchSegments, type SegmentPart } from "./segment_match.ts";
 
 /**
  * A path converter: `regex` matches one value, `toValue` converts it; a
@@ -102,6 +103,8 @@ export interface RoutePattern {
   readonly firstSegment: string | null;
   /** The literal text after the last variable, checked before the regex. */
   readonly suffix: string;
+  /** For several `<path>` parameters: matched by segments, not the regex. */
+  readonly segments?: readonly SegmentPart[];
 }
 
 const VARIABLE = /^<(?:([^:<>]*):)?([^:<>]*)>$/;
@@ -109,6 +112,35 @@ const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+}
+
+// Segment parts when a pattern has more than one `<path>` parameter (the
+// built-in one, or `.+`); undefined otherwise, and for other custom
+// converters that span segments (their regexes are matched as written).
+function segmentParts(
+  segments: readonly string[],
+  converters: ReadonlyMap<string, Converter>,
+): SegmentPart[] | undefined {
+  const parts: SegmentPart[] = [];
+  let spanning = 0;
+  for (const segment of segments) {
+    const variable = VARIABLE.exec(segment);
+    if (!variable) {
+      parts.push({ kind: "literal", text: segment });
+      continue;
+    }
+    const converter = converters.get((variable[1] ?? "str").toLowerCase())!;
+    const regex = converter.regex;
+    if (converter instanceof PathConverter || regex === ".+") {
+      spanning++;
+      parts.push({ kind: "many", lazy: converter instanceof PathConverter });
+    } else if (new RegExp(`^(?:${regex})$`).test("a/b")) {
+      return undefined;
+    } else {
+      parts.push({ kind: "one", regex: new RegExp(`^(?:${regex})$`) });
+    }
+  }
+  return spanning > 1 ? parts : undefined;
 }
 
 /**
@@ -165,6 +197,7 @@ export function compileRoutePattern(
     params,
     firstSegment: VARIABLE.test(first) ? null : first,
     suffix: tail.length ? `/${tail.join("/")}` : "",
+    segments: segmentParts(segments, converters),
   };
 }
 
@@ -180,14 +213,16 @@ export function matchRoutePattern(
   // A literal tail is checked first: it rejects most paths without running
   // the regex, and bounds backtracking between adjacent `path` variables.
   if (!path.endsWith(pattern.suffix)) return null;
-  const match = pattern.regex?.exec(path);
-  if (!match) return null;
+  const raw = pattern.segments
+    ? matchSegments(pattern.segments, path)
+    : pattern.regex?.exec(path)?.slice(1);
+  if (!raw) return null;
   const values: Record<string, unknown> = {};
   for (let i = 0; i < pattern.params.length; i++) {
     const { name, converter } = pattern.params[i];
     let value: unknown;
     try {
-      value = converter.toValue(match[i + 1]);
+      value = converter.toValue(raw[i]);
     } catch {
       return null;
     }
