@@ -348,3 +348,90 @@ describe("SpiderwebRequest cookies, META and addresses", () => {
     assert.equal(await response.text(), "192.0.2.1");
   });
 });
+
+describe("bounded memory for request bodies", () => {
+  function trackedBody(chunks: string[], stall?: Promise<void>) {
+    const state = { pulls: 0, cancelled: false };
+    let i = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        state.pulls++;
+        if (i < chunks.length) {
+          controller.enqueue(new TextEncoder().encode(chunks[i++]));
+          return;
+        }
+        if (stall) await stall;
+        controller.close();
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { stream, state };
+  }
+  const post = (app: SpiderwebRouter, path: string, body: ReadableStream) =>
+    app.fetch(
+      new Request(`http://localhost${path}`, {
+        method: "POST",
+        body,
+        duplex: "half",
+      } as RequestInit),
+    );
+
+  it("a 404, 405 or 403 never buffers the body: it is dropped and the connection closes", async () => {
+    const app = new SpiderwebRouter({ log: recordingLogger() });
+    app.route("/only-get", () => ({}), { allowed_methods: ["GET"] });
+    const strict = new SpiderwebRouter({
+      log: recordingLogger(),
+      allowed_hosts: ["app.example"],
+    });
+    strict.route("/up", () => ({}), { allowed_methods: ["POST"] });
+    const cases = [
+      [app, "/missing", 404],
+      [app, "/only-get", 405],
+      [strict, "/up", 403],
+    ] as const;
+    for (const [target, path, status] of cases) {
+      const chunks = ["x".repeat(1000), "y".repeat(1000)];
+      const { stream, state } = trackedBody(chunks);
+      const response = await post(target, path, stream);
+      assert.equal(response.status, status, path);
+      assert.equal(response.headers.get("connection"), "close");
+      assert.ok(state.cancelled, path);
+      assert.ok(state.pulls <= 1, `${path}: ${state.pulls} pulls`);
+    }
+  });
+
+  it("max_buffered_body_bytes answers 503 with Retry-After instead of buffering past the budget", async () => {
+    const app = new SpiderwebRouter({
+      log: recordingLogger(),
+      max_buffered_body_bytes: 10,
+    });
+    app.route("/up", (request) => ({ size: request.body.length }), {
+      allowed_methods: ["POST"],
+    });
+    let release!: () => void;
+    const stall = new Promise<void>((resolve) => (release = resolve));
+    const first = trackedBody(["12345678"], stall);
+    const pending = post(app, "/up", first.stream);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const second = trackedBody(["abcdefgh"]);
+    const refused = await post(app, "/up", second.stream);
+    assert.equal(refused.status, 503);
+    assert.equal(refused.headers.get("retry-after"), "1");
+    release();
+    assert.deepEqual(await (await pending).json(), { size: 8 });
+    // The budget is given back once a request ends.
+    const third = trackedBody(["abcdefgh"]);
+    assert.deepEqual(await (await post(app, "/up", third.stream)).json(), {
+      size: 8,
+    });
+  });
+
+  it("max_buffered_body_bytes must be a non-negative integer or null", () => {
+    assert.throws(
+      () => new SpiderwebRouter({ max_buffered_body_bytes: -1 }),
+      /max_buffered_body_bytes/,
+    );
+  });
+});

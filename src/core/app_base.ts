@@ -21,11 +21,13 @@ import type { App } from "./app.ts";
 import {
   CORE_OPTION_KEYS,
   type CoreOptions,
+  DEFAULT_BODY_BUDGET,
   DEFAULT_MAX_BODY,
   validateAppOptions,
 } from "./app_options.ts";
 import { unknownName } from "./suggest.ts";
 import { AppRoutes, routeLookup } from "./app_routes.ts";
+import { BodyBudget } from "./body_budget.ts";
 import { collectHooks, type Engine } from "./engine.ts";
 import { consoleLogger, type Logger } from "./logger.ts";
 import {
@@ -160,12 +162,18 @@ export class AppBase extends AppRoutes implements App {
       max_request_body_size: this.max_request_body_size,
       secret_key: this.secret_key,
       db: options.db,
+      max_buffered_body_bytes: options.max_buffered_body_bytes,
     });
     const hostAllowed = compileAllowedHosts(options.allowed_hosts ?? ["*"]);
     const engine = {
       app: this as App,
       hooks: collectHooks([]),
       trustForwarded: options.trust_forwarded_headers ?? false,
+      bodyBudget: new BodyBudget(
+        options.max_buffered_body_bytes === undefined
+          ? DEFAULT_BODY_BUDGET
+          : options.max_buffered_body_bytes,
+      ),
       hostAllowed,
       ...routeLookup(this),
       errorRoute: (code: number) => this.getErrorRoute(code),

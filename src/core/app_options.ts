@@ -43,6 +43,12 @@ export interface CoreOptions {
   error_routes?: Readonly<Record<number, ErrorView>>;
   /** Largest accepted body in bytes; null disables the limit. @default 10485760 */
   max_request_body_size?: number | null;
+  /**
+   * Bytes of request bodies buffered at once, over all requests; a request
+   * that would go over gets 503 with `Retry-After`. null disables it.
+   * @default 67108864 (64 MiB)
+   */
+  max_buffered_body_bytes?: number | null;
   /** Run before serving (or before the first request). @default [] */
   on_startup?: readonly LifecycleHook[];
   /** Run after serving stops. @default [] */
@@ -73,6 +79,7 @@ export const CORE_OPTION_KEYS: readonly string[] = Object.keys(
     routes: true,
     error_routes: true,
     max_request_body_size: true,
+    max_buffered_body_bytes: true,
     on_startup: true,
     on_shutdown: true,
     log: true,
@@ -99,6 +106,9 @@ export const DEFAULT_ENCODING = "UTF-8";
 /** The default `max_request_body_size`: 10 MiB. */
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
+/** The default `max_buffered_body_bytes`: 64 MiB. */
+export const DEFAULT_BODY_BUDGET = 64 * 1024 * 1024;
+
 /**
  * Rejects core settings that cannot work, before anything is built.
  *
@@ -110,12 +120,24 @@ export function validateAppOptions(settings: {
   readonly max_request_body_size: number | null;
   readonly secret_key: string | undefined;
   readonly db?: unknown;
+  readonly max_buffered_body_bytes?: unknown;
 }): void {
   const limit = settings.max_request_body_size;
   if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
     throw new ConfigError(
       `max_request_body_size must be a non-negative integer or null, got ${
         JSON.stringify(limit)
+      }`,
+    );
+  }
+  const budget = settings.max_buffered_body_bytes;
+  if (
+    budget !== undefined && budget !== null
+    && !(Number.isSafeInteger(budget) && (budget as number) >= 0)
+  ) {
+    throw new ConfigError(
+      `max_buffered_body_bytes must be a non-negative integer or null, got ${
+        JSON.stringify(budget)
       }`,
     );
   }

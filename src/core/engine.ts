@@ -8,6 +8,7 @@
  */
 
 import type { RouteMatch } from "../routing/route_table.ts";
+import type { BodyBudget } from "./body_budget.ts";
 import type { App } from "./app.ts";
 import type { ErrorView } from "./error_views.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
@@ -34,6 +35,8 @@ export interface Engine {
   readonly hooks: Hooks;
   /** Trust `X-Forwarded-*` headers. */
   readonly trustForwarded: boolean;
+  /** The budget of request bodies buffered at once. */
+  readonly bodyBudget: BodyBudget;
   /** True when `host` passes `allowed_hosts`. */
   hostAllowed(host: string): boolean;
   /** The first route matching a decoded path. */

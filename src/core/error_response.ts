@@ -7,7 +7,6 @@
  */
 
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
-import { PayloadTooLarge } from "../http/status_errors.ts";
 import { debugResponse } from "./debug_page.ts";
 import type { Engine } from "./engine.ts";
 import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
@@ -40,9 +39,8 @@ export async function errorResponse(
       );
     }
     const response = await networkErrorResponse(engine, request, error);
-    // The rest of the body was not read: the connection cannot be reused.
-    if (error instanceof PayloadTooLarge) {
-      response.headers.set("connection", "close");
+    for (const [name, value] of Object.entries(error.headers ?? {})) {
+      response.headers.set(name, value);
     }
     return response;
   }

@@ -16,7 +16,7 @@ import type { SpiderwebMiddleware } from "./middleware.ts";
 import { setRequestBody, SpiderwebRequest } from "./request.ts";
 import { parseForm, readBody } from "./request_body.ts";
 import { type HttpResponse, toResponseParts } from "./response.ts";
-import { selectHandler } from "./select_handler.ts";
+import { type Handler, selectHandler } from "./select_handler.ts";
 import { toResponse } from "./to_response.ts";
 
 /**
@@ -51,32 +51,62 @@ export async function handleRequest(
     loadUser: engine.loadUser,
   });
   let response: HttpResponse;
+  // What this request holds of the buffered-body budget, given back below.
+  const held = { bytes: 0 };
   try {
     if (badPath) throw new BadRequest("Invalid percent-encoding in the path");
     // RFC 9112 §3.2: no Host, no service (servers fill in one of their own).
     if (fromSocket && !raw.headers.has("host")) {
       throw new BadRequest("The request has no Host header");
     }
-    response = await dispatch(engine, request);
+    response = await dispatch(engine, request, held);
   } catch (error) {
     response = await errorResponse(engine, request, error, true);
   }
-  return finish(engine, request, response);
+  try {
+    return await finish(engine, request, response);
+  } finally {
+    engine.bodyBudget.release(held.bytes);
+  }
 }
 
 async function dispatch(
   engine: Engine,
   request: SpiderwebRequest,
+  held: { bytes: number },
 ): Promise<HttpResponse> {
-  const [handler, params] = selectHandler(engine, request);
+  const [handler, params, runsView] = selectHandler(engine, request);
   request.handler = handler;
+  if (request.raw.body && !runsView) {
+    // A 403, 404, 405 or automatic answer never buffers the body: it is
+    // dropped, and the connection closes after the answer.
+    await request.raw.body.cancel().catch(() => {});
+    const response = await run(engine, request, handler, params);
+    response.headers.set("connection", "close");
+    return response;
+  }
   if (request.raw.body) {
     setRequestBody(
       request,
-      await readBody(request.raw, engine.app.max_request_body_size),
+      await readBody(
+        request.raw,
+        engine.app.max_request_body_size,
+        engine.bodyBudget,
+        held,
+      ),
     );
     await parseForm(request);
   }
+  return run(engine, request, handler, params);
+}
+
+// The request hooks, then the handler (unless a hook answered).
+async function run(
+  engine: Engine,
+  request: SpiderwebRequest,
+  handler: Handler,
+  params: Record<string, unknown>,
+): Promise<HttpResponse> {
   for (const middleware of engine.hooks.requestHooks) {
     let result = runHook(
       engine,

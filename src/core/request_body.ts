@@ -4,7 +4,14 @@
  * @module
  */
 
-import { BadRequest, PayloadTooLarge } from "../http/status_errors.ts";
+import {
+  BadRequest,
+  PayloadTooLarge,
+  ServiceUnavailable,
+} from "../http/status_errors.ts";
+import { BodyBudget } from "./body_budget.ts";
+
+const UNLIMITED = new BodyBudget(null);
 import { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { SpiderwebRequest } from "./request.ts";
@@ -17,18 +24,37 @@ const FORM_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
  *
  * @param request the Fetch request
  * @param limit the most bytes to accept, or null
+ * @param budget the server-wide budget of buffered bodies
+ * @param held what this request holds of the budget (to give back later)
  * @returns the body's bytes
- * @throws PayloadTooLarge past the limit; BadRequest when the stream fails
+ * @throws PayloadTooLarge past the limit; BadRequest when the stream fails;
+ *   ServiceUnavailable (with Retry-After) when the budget is spent
  */
 export async function readBody(
   request: Request,
   limit: number | null,
+  budget: BodyBudget = UNLIMITED,
+  held: { bytes: number } = { bytes: 0 },
 ): Promise<Uint8Array<ArrayBuffer>> {
   if (!request.body) return new Uint8Array(0);
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (limit !== null && declared > limit) {
     await request.body.cancel().catch(() => {});
     throw new PayloadTooLarge();
+  }
+  const overBudget = async () => {
+    await request.body?.cancel().catch(() => {});
+    const error = new ServiceUnavailable(
+      "Too many request bodies are being received; try again shortly",
+    );
+    error.headers["retry-after"] = "1";
+    error.headers.connection = "close";
+    return error;
+  };
+  // A declared length is reserved at once; a streamed body as it arrives.
+  if (declared > 0) {
+    if (!budget.reserve(declared)) throw await overBudget();
+    held.bytes += declared;
   }
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -48,6 +74,10 @@ export async function readBody(
     if (limit !== null && size > limit) {
       await reader.cancel().catch(() => {});
       throw new PayloadTooLarge();
+    }
+    if (size > held.bytes) {
+      if (!budget.reserve(size - held.bytes)) throw await overBudget();
+      held.bytes = size;
     }
     chunks.push(value);
   }

@@ -26,14 +26,15 @@ const NO_PARAMS = Object.freeze({});
  *
  * @param engine the app's internals
  * @param request the request
- * @returns the handler and the converted path parameters
+ * @returns the handler, the converted path parameters, and whether the
+ *   handler is the route's view (only a view ever reads the body)
  */
 export function selectHandler(
   engine: Engine,
   request: SpiderwebRequest,
-): [Handler, Record<string, unknown>] {
+): [Handler, Record<string, unknown>, boolean] {
   if (!engine.hostAllowed(hostOf(request.raw))) {
-    return [errorView(engine, 403), NO_PARAMS];
+    return [errorView(engine, 403), NO_PARAMS, false];
   }
   const match = engine.match(request.path);
   if (!match) {
@@ -41,24 +42,28 @@ export function selectHandler(
       engine.app.append_slash && !request.path.endsWith("/")
       && engine.match(`${request.path}/`)
     ) {
-      return [slashRedirect, NO_PARAMS];
+      return [slashRedirect, NO_PARAMS, false];
     }
-    return [errorView(engine, 404), NO_PARAMS];
+    return [errorView(engine, 404), NO_PARAMS, false];
   }
   const { route } = match;
   request.route = route;
   if (!route.methods.has(request.method)) {
     if (request.method === "OPTIONS") {
-      return [() => automaticOptions(route.allow), NO_PARAMS];
+      return [() => automaticOptions(route.allow), NO_PARAMS, false];
     }
     const view405 = errorView(engine, 405);
-    return [async (req, params) => {
-      const response = await view405(req, params) as HttpResponse;
-      response.headers.set("allow", route.allow);
-      return response;
-    }, NO_PARAMS];
+    return [
+      async (req, params) => {
+        const response = await view405(req, params) as HttpResponse;
+        response.headers.set("allow", route.allow);
+        return response;
+      },
+      NO_PARAMS,
+      false,
+    ];
   }
-  return [route.view as Handler, match.params];
+  return [route.view as Handler, match.params, true];
 }
 
 function automaticOptions(allow: string): HttpResponse {

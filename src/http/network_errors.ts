@@ -23,6 +23,8 @@ export class SpiderwebNetworkException extends Error {
   readonly msg: string;
   /** The longer description, shown as `Desc:`. */
   readonly desc: string;
+  /** Headers the answer carries (`Retry-After`, `Connection: close`…). */
+  readonly headers: Record<string, string> = {};
 
   /**
    * Creates the exception.

@@ -160,6 +160,8 @@ export class PayloadTooLarge extends SpiderwebNetworkException {
    */
   constructor(desc: string = "Request body too large") {
     super(413, "Payload Too Large", desc);
+    // The rest of the body was not read: the connection cannot be reused.
+    this.headers.connection = "close";
   }
 }
 

@@ -282,7 +282,11 @@ describe("SessionMiddleware: cookie and key", () => {
     const key = keyOf(await call(app, "/write?v=1"))!;
     const response = await app.fetch(
       new Request("http://app.example/read", {
-        headers: { cookie: `swsession=${key}`, "user-agent": "other" },
+        headers: {
+          host: "app.example",
+          cookie: `swsession=${key}`,
+          "user-agent": "other",
+        },
       }),
       { remoteAddress: "203.0.113.9" },
     );
