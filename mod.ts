@@ -65,6 +65,7 @@ export type {
   PathParams,
   RoutePattern,
 } from "./src/routing/route_pattern.ts";
+export type { SegmentPart } from "./src/routing/segment_match.ts";
 export { View } from "./src/core/view.ts";
 export type { ViewFunction, ViewResult } from "./src/core/view.ts";
 export { SpiderwebRequest } from "./src/core/request.ts";

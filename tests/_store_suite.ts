@@ -55,7 +55,7 @@ export function storeSuite(name: string, factory: StoreFactory): void {
         await request.flushSession();
         return {};
       });
-      app.route("/json", async (request) => {
+      app.route("/json", (request) => {
         Object.assign(request.SESSION, request.json());
         return {};
       }, { allowed_methods: ["POST"] });

@@ -163,6 +163,7 @@ export class AppBase extends AppRoutes implements App {
       secret_key: this.secret_key,
       db: options.db,
       max_buffered_body_bytes: options.max_buffered_body_bytes,
+      db_busy_timeout: options.db_busy_timeout,
     });
     const hostAllowed = compileAllowedHosts(options.allowed_hosts ?? ["*"]);
     const engine = {

@@ -59,6 +59,12 @@ export interface CoreOptions {
   secret_key?: string;
   /** The SQLite file (relative to the working directory) or ":memory:". @default "spiderweb.db" */
   db?: string;
+  /**
+   * Seconds a statement waits (retrying asynchronously, the event loop free)
+   * while another process holds the database locked; then 503 with
+   * `Retry-After`. @default 5
+   */
+  db_busy_timeout?: number;
   /** Trust `X-Forwarded-For`, `-Proto` and `-Host`. @default false */
   trust_forwarded_headers?: boolean;
   /** Log one line per request served from a socket. @default true */
@@ -85,6 +91,7 @@ export const CORE_OPTION_KEYS: readonly string[] = Object.keys(
     log: true,
     secret_key: true,
     db: true,
+    db_busy_timeout: true,
     trust_forwarded_headers: true,
     log_requests: true,
     extra_data: true,
@@ -121,6 +128,7 @@ export function validateAppOptions(settings: {
   readonly secret_key: string | undefined;
   readonly db?: unknown;
   readonly max_buffered_body_bytes?: unknown;
+  readonly db_busy_timeout?: unknown;
 }): void {
   const limit = settings.max_request_body_size;
   if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
@@ -138,6 +146,17 @@ export function validateAppOptions(settings: {
     throw new ConfigError(
       `max_buffered_body_bytes must be a non-negative integer or null, got ${
         JSON.stringify(budget)
+      }`,
+    );
+  }
+  const busy = settings.db_busy_timeout;
+  if (
+    busy !== undefined
+    && !(typeof busy === "number" && Number.isFinite(busy) && busy >= 0)
+  ) {
+    throw new ConfigError(
+      `db_busy_timeout must be a non-negative number of seconds, got ${
+        JSON.stringify(busy)
       }`,
     );
   }

@@ -7,6 +7,8 @@
  */
 
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
+import { ServiceUnavailable } from "../http/status_errors.ts";
+import { DatabaseBusyError, isBusy } from "../runtime/busy.ts";
 import { debugResponse } from "./debug_page.ts";
 import type { Engine } from "./engine.ts";
 import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
@@ -29,6 +31,16 @@ export async function errorResponse(
   error: unknown,
   runOnError: boolean,
 ): Promise<HttpResponse> {
+  // A database locked by another process past db_busy_timeout (or a
+  // synchronous statement that met the lock) is the server being busy.
+  if (error instanceof DatabaseBusyError || isBusy(error)) {
+    const busy = new ServiceUnavailable(
+      "The database is busy; try again shortly",
+    );
+    busy.headers["retry-after"] = "1";
+    (busy as { cause?: unknown }).cause = error;
+    error = busy;
+  }
   request.error = error;
   if (error instanceof SpiderwebNetworkException) {
     // A failing backend (503 from a store) is logged with its cause.

@@ -27,7 +27,9 @@ export function openWith(
   try {
     if (file !== ":memory:") mkdirSync(dirname(file), { recursive: true });
     driver = connect(file);
-    driver.exec("PRAGMA busy_timeout = 5000");
+    // Short: a lock is waited for by asynchronous retries (busy.ts), never
+    // by blocking the only JavaScript thread for seconds.
+    driver.exec("PRAGMA busy_timeout = 20");
     if (file !== ":memory:") driver.exec("PRAGMA journal_mode = WAL");
     driver.exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON");
   } catch (error) {

@@ -93,7 +93,10 @@ export class SessionMiddleware extends SpiderwebMiddleware {
     const settings = sessionSettings(server);
     this.settings = settings;
     this.store = settings.session_store
-      ?? new SqliteSessionStore({ db: () => server.db });
+      ?? new SqliteSessionStore({
+        db: () => server.db,
+        busy_timeout: server.options.db_busy_timeout as number | undefined,
+      });
     this.#context = {
       store: this.store,
       settings,

@@ -6,7 +6,10 @@
  * @module
  */
 
+import type { MaybePromise } from "../../core/middleware.ts";
+import { retryWhileBusy } from "../../runtime/busy.ts";
 import type { Database, SqlValue } from "../../runtime/runtime.ts";
+import { jsonPatch, SCHEMA } from "./_sqlite_schema.ts";
 import {
   applyChanges,
   joinSession,
@@ -17,30 +20,18 @@ import {
   type SessionStore,
 } from "../session_store.ts";
 
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS spiderweb_sessions (
-  session_key_hash TEXT PRIMARY KEY,
-  user_id TEXT NULL,
-  session_data TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  last_active INTEGER NOT NULL,
-  expires_at INTEGER NOT NULL
-);
-CREATE INDEX IF NOT EXISTS spiderweb_sessions_user_id
-  ON spiderweb_sessions (user_id);
-CREATE INDEX IF NOT EXISTS spiderweb_sessions_expires_at
-  ON spiderweb_sessions (expires_at);
-`;
-
+// Expired rows are deleted this many at a time, yielding in between.
 const BATCH = 500;
-// More changed keys than this take the read-modify-write path, which keeps
-// the number of distinct cached statements small.
-const MAX_PATHS = 8;
 
 /** Options of `SqliteSessionStore`. */
 export interface SqliteSessionStoreOptions {
   /** The database, or a function opening it on first use (`() => app.db`). */
   db: Database | (() => Database);
+  /**
+   * Seconds a statement retries (asynchronously) while another connection
+   * holds the database locked, before the request gets 503. @default 5
+   */
+  busy_timeout?: number;
 }
 
 /**
@@ -56,6 +47,7 @@ export interface SqliteSessionStoreOptions {
  */
 export class SqliteSessionStore implements SessionStore {
   readonly #open: () => Database;
+  readonly #busySeconds: number;
   #db: Database | undefined;
 
   /**
@@ -66,6 +58,7 @@ export class SqliteSessionStore implements SessionStore {
   constructor(options: SqliteSessionStoreOptions) {
     const db = options.db;
     this.#open = typeof db === "function" ? db : () => db;
+    this.#busySeconds = options.busy_timeout ?? 5;
   }
 
   #database(): Database {
@@ -84,18 +77,20 @@ export class SqliteSessionStore implements SessionStore {
    * @param now the time, epoch ms
    * @returns the session, or undefined when missing or expired
    */
-  load(keyHash: string, now: number): SessionRecord | undefined {
-    const row = this.#database().prepare(
-      "SELECT user_id, session_data, created_at, last_active, expires_at FROM spiderweb_sessions WHERE session_key_hash = ? AND expires_at > ?",
-    ).get(keyHash, now);
-    if (!row) return undefined;
-    return {
-      data: parseSessionData(row.session_data),
-      userId: row.user_id === null ? null : String(row.user_id),
-      createdAt: Number(row.created_at),
-      lastActive: Number(row.last_active),
-      expiresAt: Number(row.expires_at),
-    };
+  load(keyHash: string, now: number): MaybePromise<SessionRecord | undefined> {
+    return retryWhileBusy(() => {
+      const row = this.#database().prepare(
+        "SELECT user_id, session_data, created_at, last_active, expires_at FROM spiderweb_sessions WHERE session_key_hash = ? AND expires_at > ?",
+      ).get(keyHash, now);
+      if (!row) return undefined;
+      return {
+        data: parseSessionData(row.session_data),
+        userId: row.user_id === null ? null : String(row.user_id),
+        createdAt: Number(row.created_at),
+        lastActive: Number(row.last_active),
+        expiresAt: Number(row.expires_at),
+      };
+    }, this.#busySeconds);
   }
 
   /**
@@ -109,17 +104,19 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     data: ReadonlyMap<string, string>,
     meta: SessionMeta & { createdAt: number },
-  ): void {
-    this.#database().prepare(
-      "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ).run(
-      keyHash,
-      meta.userId,
-      joinSession(data),
-      meta.createdAt,
-      meta.lastActive,
-      meta.expiresAt,
-    );
+  ): MaybePromise<void> {
+    return retryWhileBusy(() => {
+      this.#database().prepare(
+        "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+      ).run(
+        keyHash,
+        meta.userId,
+        joinSession(data),
+        meta.createdAt,
+        meta.lastActive,
+        meta.expiresAt,
+      );
+    }, this.#busySeconds);
   }
 
   #read(db: Database, keyHash: string): Record<string, unknown> | undefined {
@@ -144,52 +141,41 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     changes: SessionChanges,
     update: Partial<SessionMeta>,
-  ): boolean {
-    // Unchanged owner and expiry are not written: the indexes on them stay
-    // untouched on most writes.
-    let columns = "";
-    const values: SqlValue[] = [];
-    if (update.userId !== undefined) {
-      columns += ", user_id = ?";
-      values.push(update.userId);
-    }
-    if (update.lastActive !== undefined && update.expiresAt !== undefined) {
-      columns += ", last_active = ?, expires_at = ?";
-      values.push(update.lastActive, update.expiresAt);
-    }
-    const keys = [...changes.set.keys(), ...changes.remove];
-    if (
-      changes.set.size <= MAX_PATHS && changes.remove.length <= MAX_PATHS
-      && keys.every((key) => !/["\\]/.test(key))
-    ) {
-      const params: SqlValue[] = [];
-      let expression = "session_data";
-      if (changes.set.size) {
-        expression = `json_set(${expression}${
-          ", ?, json(?)".repeat(changes.set.size)
-        })`;
-        for (const [key, json] of changes.set) params.push(`$."${key}"`, json);
+  ): MaybePromise<boolean> {
+    return retryWhileBusy(() => {
+      // Unchanged owner and expiry are not written: the indexes on them stay
+      // untouched on most writes.
+      let columns = "";
+      const values: SqlValue[] = [];
+      if (update.userId !== undefined) {
+        columns += ", user_id = ?";
+        values.push(update.userId);
       }
-      if (changes.remove.length) {
-        expression = `json_remove(${expression}${
-          ", ?".repeat(changes.remove.length)
-        })`;
-        for (const key of changes.remove) params.push(`$."${key}"`);
+      if (update.lastActive !== undefined && update.expiresAt !== undefined) {
+        columns += ", last_active = ?, expires_at = ?";
+        values.push(update.lastActive, update.expiresAt);
       }
-      const { changes: updated } = this.#database().prepare(
-        `UPDATE spiderweb_sessions SET session_data = ${expression}${columns} WHERE session_key_hash = ?`,
-      ).run(...params, ...values, keyHash);
-      return updated > 0;
-    }
-    const db = this.#database();
-    return db.transaction(() => {
-      const stored = this.#read(db, keyHash);
-      if (!stored) return false;
-      db.prepare(
-        `UPDATE spiderweb_sessions SET session_data = ?${columns} WHERE session_key_hash = ?`,
-      ).run(JSON.stringify(applyChanges(stored, changes)), ...values, keyHash);
-      return true;
-    });
+      const inPlace = jsonPatch(changes);
+      if (inPlace) {
+        const { changes: updated } = this.#database().prepare(
+          `UPDATE spiderweb_sessions SET session_data = ${inPlace.expression}${columns} WHERE session_key_hash = ?`,
+        ).run(...inPlace.params, ...values, keyHash);
+        return updated > 0;
+      }
+      const db = this.#database();
+      return db.transaction(() => {
+        const stored = this.#read(db, keyHash);
+        if (!stored) return false;
+        db.prepare(
+          `UPDATE spiderweb_sessions SET session_data = ?${columns} WHERE session_key_hash = ?`,
+        ).run(
+          JSON.stringify(applyChanges(stored, changes)),
+          ...values,
+          keyHash,
+        );
+        return true;
+      });
+    }, this.#busySeconds);
   }
 
   /**
@@ -204,11 +190,13 @@ export class SqliteSessionStore implements SessionStore {
     keyHash: string,
     lastActive: number,
     expiresAt: number,
-  ): boolean {
-    const { changes } = this.#database().prepare(
-      "UPDATE spiderweb_sessions SET last_active = ?, expires_at = ? WHERE session_key_hash = ?",
-    ).run(lastActive, expiresAt, keyHash);
-    return changes > 0;
+  ): MaybePromise<boolean> {
+    return retryWhileBusy(() => {
+      const { changes } = this.#database().prepare(
+        "UPDATE spiderweb_sessions SET last_active = ?, expires_at = ? WHERE session_key_hash = ?",
+      ).run(lastActive, expiresAt, keyHash);
+      return changes > 0;
+    }, this.#busySeconds);
   }
 
   /**
@@ -225,23 +213,25 @@ export class SqliteSessionStore implements SessionStore {
     newHash: string,
     changes: SessionChanges,
     meta: SessionMeta & { createdAt: number },
-  ): void {
-    const db = this.#database();
-    db.transaction(() => {
-      const stored = this.#read(db, oldHash) ?? {};
-      db.prepare("DELETE FROM spiderweb_sessions WHERE session_key_hash = ?")
-        .run(oldHash);
-      db.prepare(
-        "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
-      ).run(
-        newHash,
-        meta.userId,
-        JSON.stringify(applyChanges(stored, changes)),
-        meta.createdAt,
-        meta.lastActive,
-        meta.expiresAt,
-      );
-    });
+  ): MaybePromise<void> {
+    return retryWhileBusy(() => {
+      const db = this.#database();
+      db.transaction(() => {
+        const stored = this.#read(db, oldHash) ?? {};
+        db.prepare("DELETE FROM spiderweb_sessions WHERE session_key_hash = ?")
+          .run(oldHash);
+        db.prepare(
+          "INSERT INTO spiderweb_sessions (session_key_hash, user_id, session_data, created_at, last_active, expires_at) VALUES (?, ?, ?, ?, ?, ?)",
+        ).run(
+          newHash,
+          meta.userId,
+          JSON.stringify(applyChanges(stored, changes)),
+          meta.createdAt,
+          meta.lastActive,
+          meta.expiresAt,
+        );
+      });
+    }, this.#busySeconds);
   }
 
   /**
@@ -249,10 +239,12 @@ export class SqliteSessionStore implements SessionStore {
    *
    * @param keyHash the hex SHA-256 of the session key
    */
-  destroy(keyHash: string): void {
-    this.#database().prepare(
-      "DELETE FROM spiderweb_sessions WHERE session_key_hash = ?",
-    ).run(keyHash);
+  destroy(keyHash: string): MaybePromise<void> {
+    return retryWhileBusy(() => {
+      this.#database().prepare(
+        "DELETE FROM spiderweb_sessions WHERE session_key_hash = ?",
+      ).run(keyHash);
+    }, this.#busySeconds);
   }
 
   /**
@@ -262,13 +254,15 @@ export class SqliteSessionStore implements SessionStore {
    * @returns how many were deleted
    */
   async clearExpired(now: number): Promise<number> {
-    const db = this.#database();
-    const statement = db.prepare(
-      "DELETE FROM spiderweb_sessions WHERE rowid IN (SELECT rowid FROM spiderweb_sessions WHERE expires_at <= ? LIMIT ?)",
-    );
     let total = 0;
     while (true) {
-      const { changes } = statement.run(now, BATCH);
+      const { changes } = await retryWhileBusy(
+        () =>
+          this.#database().prepare(
+            "DELETE FROM spiderweb_sessions WHERE rowid IN (SELECT rowid FROM spiderweb_sessions WHERE expires_at <= ? LIMIT ?)",
+          ).run(now, BATCH),
+        this.#busySeconds,
+      );
       total += changes;
       if (changes < BATCH) return total;
       // Let requests waiting on the event loop run between batches.
@@ -282,10 +276,12 @@ export class SqliteSessionStore implements SessionStore {
    * @param userId the user's id
    * @returns how many were deleted
    */
-  revokeUser(userId: string): number {
-    const { changes } = this.#database().prepare(
-      "DELETE FROM spiderweb_sessions WHERE user_id = ?",
-    ).run(userId);
-    return changes;
+  revokeUser(userId: string): MaybePromise<number> {
+    return retryWhileBusy(() => {
+      const { changes } = this.#database().prepare(
+        "DELETE FROM spiderweb_sessions WHERE user_id = ?",
+      ).run(userId);
+      return changes;
+    }, this.#busySeconds);
   }
 }
