@@ -14,6 +14,7 @@ import {
   rmSync,
   writeFileSync,
 } from "node:fs";
+import { type AddressInfo, createServer } from "node:net";
 import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import process from "node:process";
@@ -221,19 +222,30 @@ interface Server {
   stop(): Promise<void>;
 }
 
-let nextPort = 18000;
+// A port nothing listens on now (another benchmark or a service may hold a
+// fixed one): the OS picks it, the listener closes, the server takes it.
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 async function startServer(
   runtime: Runtime,
   name: string,
   env: Record<string, string>,
   processes = 1,
 ): Promise<Server> {
-  const port = nextPort++;
+  const port = await freePort();
   // "spiderweb@10": the spiderweb server with only the last 10 routes.
   const [file, routes] = name.split("@");
   if (routes) env = { ...env, ROUTES_FROM: String(1000 - Number(routes)) };
   const dir = mkdtempSync(join(work, `${runtime}-${file}-`));
-  const children = [];
+  const children: ReturnType<typeof spawn>[] = [];
   for (let i = 0; i < processes; i++) {
     const [command, ...args] = COMMAND[runtime];
     const child = spawn(command, [
