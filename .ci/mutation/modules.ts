@@ -52,12 +52,19 @@ export const MODULES: readonly MutationModule[] = [
     tests: [
       "tests/middleware/csrf_test.ts",
       "tests/mutation_regressions_test.ts",
+      "tests/template_response_test.ts",
+      "tests/developer_experience_test.ts",
+      "tests/auth_test.ts",
     ],
   },
   {
     name: "cors",
     mutate: ["src/middleware/cors.ts", "src/middleware/cors_settings.ts"],
-    tests: ["tests/middleware/cors_test.ts"],
+    tests: [
+      "tests/middleware/cors_test.ts",
+      "tests/middleware/cors_edges_test.ts",
+      "tests/developer_experience_test.ts",
+    ],
   },
   {
     name: "files",
@@ -69,12 +76,18 @@ export const MODULES: readonly MutationModule[] = [
     tests: [
       "tests/static_files_test.ts",
       "tests/mutation_regressions_test.ts",
+      "tests/template_response_test.ts",
+      "tests/developer_experience_test.ts",
     ],
   },
   {
     name: "auth",
     mutate: ["src/auth/*.ts"],
-    tests: ["tests/auth_test.ts", "tests/mutation_regressions_test.ts"],
+    tests: [
+      "tests/auth_test.ts",
+      "tests/mutation_regressions_test.ts",
+      "tests/middleware/session_django_test.ts",
+    ],
   },
   {
     name: "sessions",

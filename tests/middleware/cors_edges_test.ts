@@ -1,0 +1,131 @@
+// CORS edges the mutation run (`deno task mutation cors`) found untested:
+// each header appears only when its setting and the request ask for it.
+import { describe, it } from "node:test";
+import assert from "node:assert/strict";
+import { CorsMiddleware, HttpResponse, SpiderwebRouter } from "../../mod.ts";
+import { call, recordingLogger } from "../_helpers.ts";
+
+function corsApp(options: Record<string, unknown> = {}) {
+  const app = new SpiderwebRouter({
+    log: recordingLogger(),
+    middleware: [CorsMiddleware],
+    cors_allowed_origins: ["https://example.com"],
+    ...options,
+  });
+  app.route("/", () => new HttpResponse("ok"));
+  return app;
+}
+
+const preflightHeaders = (extra: Record<string, string> = {}) => ({
+  origin: "https://example.com",
+  "access-control-request-method": "GET",
+  ...extra,
+});
+
+describe("CORS edges", () => {
+  it("credentials, exposed headers and private network are off by default", async () => {
+    const app = corsApp();
+    const simple = await call(app, "/", {
+      headers: { origin: "https://example.com" },
+    });
+    assert.equal(
+      simple.headers.get("access-control-allow-origin"),
+      "https://example.com",
+    );
+    assert.equal(simple.headers.get("access-control-allow-credentials"), null);
+    assert.equal(simple.headers.get("access-control-expose-headers"), null);
+    const preflight = await call(app, "/", {
+      method: "OPTIONS",
+      headers: preflightHeaders({
+        "access-control-request-private-network": "true",
+      }),
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers.get("content-length"), "0");
+    assert.equal(
+      preflight.headers.get("access-control-allow-private-network"),
+      null,
+    );
+  });
+
+  it("private network access is granted only when the preflight asks for it", async () => {
+    const app = corsApp({ cors_allow_private_network: true });
+    const asked = await call(app, "/", {
+      method: "OPTIONS",
+      headers: preflightHeaders({
+        "access-control-request-private-network": "true",
+      }),
+    });
+    assert.equal(
+      asked.headers.get("access-control-allow-private-network"),
+      "true",
+    );
+    const notAsked = await call(app, "/", {
+      method: "OPTIONS",
+      headers: preflightHeaders(),
+    });
+    assert.equal(
+      notAsked.headers.get("access-control-allow-private-network"),
+      null,
+    );
+  });
+
+  it("an OPTIONS without Access-Control-Request-Method reaches the route", async () => {
+    const response = await call(corsApp(), "/", {
+      method: "OPTIONS",
+      headers: { origin: "https://example.com" },
+    });
+    // The router's own OPTIONS answer, not a preflight's empty 200.
+    assert.equal(response.status, 204);
+    assert.ok(response.headers.get("allow")?.includes("GET"));
+  });
+
+  it("a request without Origin gets Vary but no CORS headers", async () => {
+    const response = await call(corsApp({ cors_allow_all_origins: true }), "/");
+    assert.match(response.headers.get("vary") ?? "", /origin/i);
+    assert.equal(response.headers.get("access-control-allow-origin"), null);
+  });
+
+  it("origins are compared canonically: case and default ports", async () => {
+    const app = corsApp();
+    for (
+      const origin of ["https://EXAMPLE.com", "https://example.com:443"]
+    ) {
+      const response = await call(app, "/", { headers: { origin } });
+      assert.equal(
+        response.headers.get("access-control-allow-origin"),
+        origin,
+        origin,
+      );
+    }
+    const other = await call(app, "/", {
+      headers: { origin: "https://example.com:8443" },
+    });
+    assert.equal(other.headers.get("access-control-allow-origin"), null);
+  });
+
+  it("null and file:// origins pass only when listed", async () => {
+    for (const origin of ["null", "file://"]) {
+      const unlisted = await call(
+        corsApp({ cors_allowed_origin_regexes: [/.*/] }),
+        "/",
+        { headers: { origin } },
+      );
+      assert.equal(
+        unlisted.headers.get("access-control-allow-origin"),
+        null,
+        origin,
+      );
+      const listed = await call(
+        corsApp({ cors_allowed_origins: [origin] }),
+        "/",
+        { headers: { origin } },
+      );
+      assert.equal(
+        listed.headers.get("access-control-allow-origin"),
+        origin,
+        origin,
+      );
+    }
+  });
+});
