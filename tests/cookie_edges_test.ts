@@ -91,4 +91,23 @@ describe("cookie edges", () => {
       "Cookie \"a\" has no value (got undefined)",
     );
   });
+
+  it("same_site null means no SameSite attribute", () => {
+    assert.equal(
+      serializeCookie("a", "1", { same_site: null as unknown as string }),
+      "a=1",
+    );
+  });
+
+  it("an invalid max_age is refused when the writer is made, not at first use", () => {
+    rejects(
+      () => cookieWriter("a", { max_age: Number.NaN }),
+      "Invalid cookie max_age NaN: expected a number of seconds",
+    );
+  });
+
+  it("segments without = are skipped wherever they are", () => {
+    const cookies = parseCookieHeader("flag; b=1; other");
+    assert.deepEqual({ ...cookies }, { b: "1" });
+  });
 });
