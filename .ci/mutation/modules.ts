@@ -63,6 +63,7 @@ export const MODULES: readonly MutationModule[] = [
     tests: [
       "tests/middleware/cors_test.ts",
       "tests/middleware/cors_edges_test.ts",
+      "tests/middleware/cors_settings_test.ts",
       "tests/developer_experience_test.ts",
     ],
   },
