@@ -128,4 +128,40 @@ describe("CORS edges", () => {
       );
     }
   });
+
+  it("origin regexes match from the start, as re.match does, keeping their flags", async () => {
+    const allowed = async (regexes: (string | RegExp)[], origin: string) =>
+      (await call(
+        corsApp({
+          cors_allowed_origins: [],
+          cors_allowed_origin_regexes: regexes,
+        }),
+        "/",
+        {
+          headers: { origin },
+        },
+      )).headers.get("access-control-allow-origin") === origin;
+    assert.equal(
+      await allowed(["example\\.com"], "https://example.com"),
+      false,
+    );
+    assert.equal(
+      await allowed(
+        ["https://[a-z]+\\.example\\.com"],
+        "https://api.example.com",
+      ),
+      true,
+    );
+    assert.equal(
+      await allowed(
+        [/^https:\/\/API\.example\.com$/i],
+        "https://api.example.com",
+      ),
+      true,
+    );
+    assert.equal(
+      await allowed([/example\.com/gi], "https://example.com"),
+      false,
+    );
+  });
 });
