@@ -130,36 +130,36 @@ export function validateAppOptions(settings: {
   readonly max_buffered_body_bytes?: unknown;
   readonly db_busy_timeout?: unknown;
 }): void {
+  const check = (name: string, value: unknown, ok: boolean, what: string) => {
+    if (!ok) {
+      throw new ConfigError(
+        `${name} must be ${what}, got ${JSON.stringify(value)}`,
+      );
+    }
+  };
   const limit = settings.max_request_body_size;
-  if (limit !== null && !(Number.isInteger(limit) && limit >= 0)) {
-    throw new ConfigError(
-      `max_request_body_size must be a non-negative integer or null, got ${
-        JSON.stringify(limit)
-      }`,
-    );
-  }
+  check(
+    "max_request_body_size",
+    limit,
+    limit === null || (Number.isInteger(limit) && limit >= 0),
+    "a non-negative integer or null",
+  );
   const budget = settings.max_buffered_body_bytes;
-  if (
-    budget !== undefined && budget !== null
-    && !(Number.isSafeInteger(budget) && (budget as number) >= 0)
-  ) {
-    throw new ConfigError(
-      `max_buffered_body_bytes must be a non-negative integer or null, got ${
-        JSON.stringify(budget)
-      }`,
-    );
-  }
+  check(
+    "max_buffered_body_bytes",
+    budget,
+    budget === undefined || budget === null
+      || (Number.isSafeInteger(budget) && (budget as number) >= 0),
+    "a non-negative integer or null",
+  );
   const busy = settings.db_busy_timeout;
-  if (
-    busy !== undefined
-    && !(typeof busy === "number" && Number.isFinite(busy) && busy >= 0)
-  ) {
-    throw new ConfigError(
-      `db_busy_timeout must be a non-negative number of seconds, got ${
-        JSON.stringify(busy)
-      }`,
-    );
-  }
+  check(
+    "db_busy_timeout",
+    busy,
+    busy === undefined
+      || (typeof busy === "number" && Number.isFinite(busy) && busy >= 0),
+    "a non-negative number of seconds",
+  );
   const port = settings.port;
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new ConfigError(`port must be an integer in 0..65535, got ${port}`);

@@ -94,4 +94,13 @@ describe("a database locked by another process", () => {
     assert.deepEqual(await after.json(), { n: 2 });
     await app.close();
   });
+
+  it("db_busy_timeout must be a non-negative number of seconds", () => {
+    for (const bad of [-1, "5", Number.NaN]) {
+      assert.throws(
+        () => new SpiderwebRouter({ db_busy_timeout: bad as number }),
+        /^ConfigError.*db_busy_timeout must be a non-negative number of seconds, got /s,
+      );
+    }
+  });
 });
