@@ -38,8 +38,17 @@ export const MODULES: readonly MutationModule[] = [
   },
   {
     name: "body",
-    mutate: ["src/core/request_body.ts", "src/core/body_budget.ts"],
-    tests: ["tests/request_test.ts", "tests/router_test.ts"],
+    mutate: [
+      "src/core/request_body.ts",
+      "src/core/body_budget.ts",
+      "src/core/multipart_form.ts",
+      "src/http/multipart_parser.ts",
+    ],
+    tests: [
+      "tests/request_test.ts",
+      "tests/router_test.ts",
+      "tests/multipart_test.ts",
+    ],
   },
   {
     name: "csrf",

@@ -23,6 +23,7 @@ import {
   type CoreOptions,
   DEFAULT_BODY_BUDGET,
   DEFAULT_MAX_BODY,
+  DEFAULT_UPLOAD_MEMORY,
   validateAppOptions,
 } from "./app_options.ts";
 import { unknownName } from "./suggest.ts";
@@ -164,6 +165,8 @@ export class AppBase extends AppRoutes implements App {
       db: options.db,
       max_buffered_body_bytes: options.max_buffered_body_bytes,
       db_busy_timeout: options.db_busy_timeout,
+      file_upload_max_memory_size: options.file_upload_max_memory_size,
+      file_upload_temp_dir: options.file_upload_temp_dir,
     });
     const hostAllowed = compileAllowedHosts(options.allowed_hosts ?? ["*"]);
     const engine = {
@@ -175,6 +178,15 @@ export class AppBase extends AppRoutes implements App {
           ? DEFAULT_BODY_BUDGET
           : options.max_buffered_body_bytes,
       ),
+      uploads: {
+        memoryLimit: options.file_upload_max_memory_size
+          ?? DEFAULT_UPLOAD_MEMORY,
+        tempDir: options.file_upload_temp_dir ?? null,
+        // A files feature setting; uploads only need to know where to save.
+        mediaDir: this.options.media_dir
+          ? String(this.options.media_dir)
+          : null,
+      },
       hostAllowed,
       ...routeLookup(this),
       errorRoute: (code: number) => this.getErrorRoute(code),

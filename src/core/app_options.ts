@@ -49,6 +49,14 @@ export interface CoreOptions {
    * @default 67108864 (64 MiB)
    */
   max_buffered_body_bytes?: number | null;
+  /**
+   * An uploaded file larger than this many bytes is written to a temporary
+   * file as it arrives (deleted when the request ends) instead of being
+   * kept in memory. @default 2621440 (2.5 MiB, as Django)
+   */
+  file_upload_max_memory_size?: number;
+  /** Where those temporary files go. @default the system's temporary folder */
+  file_upload_temp_dir?: string | null;
   /** Run before serving (or before the first request). @default [] */
   on_startup?: readonly LifecycleHook[];
   /** Run after serving stops. @default [] */
@@ -86,6 +94,8 @@ export const CORE_OPTION_KEYS: readonly string[] = Object.keys(
     error_routes: true,
     max_request_body_size: true,
     max_buffered_body_bytes: true,
+    file_upload_max_memory_size: true,
+    file_upload_temp_dir: true,
     on_startup: true,
     on_shutdown: true,
     log: true,
@@ -113,6 +123,9 @@ export const DEFAULT_ENCODING = "UTF-8";
 /** The default `max_request_body_size`: 10 MiB. */
 export const DEFAULT_MAX_BODY = 10 * 1024 * 1024;
 
+/** The default `file_upload_max_memory_size`: 2.5 MiB, as Django. */
+export const DEFAULT_UPLOAD_MEMORY = 2_621_440;
+
 /** The default `max_buffered_body_bytes`: 64 MiB. */
 export const DEFAULT_BODY_BUDGET = 64 * 1024 * 1024;
 
@@ -129,6 +142,8 @@ export function validateAppOptions(settings: {
   readonly db?: unknown;
   readonly max_buffered_body_bytes?: unknown;
   readonly db_busy_timeout?: unknown;
+  readonly file_upload_max_memory_size?: unknown;
+  readonly file_upload_temp_dir?: unknown;
 }): void {
   const check = (name: string, value: unknown, ok: boolean, what: string) => {
     if (!ok) {
@@ -151,6 +166,22 @@ export function validateAppOptions(settings: {
     budget === undefined || budget === null
       || (Number.isSafeInteger(budget) && (budget as number) >= 0),
     "a non-negative integer or null",
+  );
+  const memory = settings.file_upload_max_memory_size;
+  check(
+    "file_upload_max_memory_size",
+    memory,
+    memory === undefined
+      || (Number.isSafeInteger(memory) && (memory as number) >= 0),
+    "a non-negative integer",
+  );
+  const tempDir = settings.file_upload_temp_dir;
+  check(
+    "file_upload_temp_dir",
+    tempDir,
+    tempDir === undefined || tempDir === null
+      || (typeof tempDir === "string" && tempDir !== ""),
+    "a folder path or null",
   );
   const busy = settings.db_busy_timeout;
   check(

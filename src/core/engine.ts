@@ -9,6 +9,7 @@
 
 import type { RouteMatch } from "../routing/route_table.ts";
 import type { BodyBudget } from "./body_budget.ts";
+import type { UploadSettings } from "./multipart_form.ts";
 import type { App } from "./app.ts";
 import type { ErrorView } from "./error_views.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
@@ -37,6 +38,8 @@ export interface Engine {
   readonly trustForwarded: boolean;
   /** The budget of request bodies buffered at once. */
   readonly bodyBudget: BodyBudget;
+  /** How multipart uploads are kept. */
+  readonly uploads: UploadSettings;
   /** True when `host` passes `allowed_hosts`. */
   hostAllowed(host: string): boolean;
   /** The first route matching a decoded path. */

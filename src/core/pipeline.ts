@@ -14,7 +14,13 @@ import type { Engine } from "./engine.ts";
 import { errorResponse } from "./error_response.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
 import { setRequestBody, SpiderwebRequest } from "./request.ts";
-import { parseForm, readBody } from "./request_body.ts";
+import { readMultipartForm, removeTemporaryFiles } from "./multipart_form.ts";
+import {
+  type BodyLimits,
+  isMultipartForm,
+  parseForm,
+  readBody,
+} from "./request_body.ts";
 import { type HttpResponse, toResponseParts } from "./response.ts";
 import { type Handler, selectHandler } from "./select_handler.ts";
 import { toResponse } from "./to_response.ts";
@@ -51,15 +57,17 @@ export async function handleRequest(
     loadUser: engine.loadUser,
   });
   let response: HttpResponse;
-  // What this request holds of the buffered-body budget, given back below.
+  // What this request holds of the buffered-body budget and of the disk
+  // (spooled uploads), given back below.
   const held = { bytes: 0 };
+  const temporaryFiles: string[] = [];
   try {
     if (badPath) throw new BadRequest("Invalid percent-encoding in the path");
     // RFC 9112 §3.2: no Host, no service (servers fill in one of their own).
     if (fromSocket && !raw.headers.has("host")) {
       throw new BadRequest("The request has no Host header");
     }
-    response = await dispatch(engine, request, held);
+    response = await dispatch(engine, request, held, temporaryFiles);
   } catch (error) {
     response = await errorResponse(engine, request, error, true);
   }
@@ -67,6 +75,13 @@ export async function handleRequest(
     return await finish(engine, request, response);
   } finally {
     engine.bodyBudget.release(held.bytes);
+    if (temporaryFiles.length) {
+      await removeTemporaryFiles(
+        temporaryFiles,
+        (path, error) =>
+          engine.app.log.error(`Could not delete the upload ${path}:`, error),
+      );
+    }
   }
 }
 
@@ -74,6 +89,7 @@ async function dispatch(
   engine: Engine,
   request: SpiderwebRequest,
   held: { bytes: number },
+  temporaryFiles: string[],
 ): Promise<HttpResponse> {
   const [handler, params, runsView] = selectHandler(engine, request);
   request.handler = handler;
@@ -86,16 +102,25 @@ async function dispatch(
     return response;
   }
   if (request.raw.body) {
-    setRequestBody(
-      request,
-      await readBody(
+    const limits: BodyLimits = {
+      limit: engine.app.max_request_body_size,
+      budget: engine.bodyBudget,
+      held,
+    };
+    if (isMultipartForm(request)) {
+      const form = await readMultipartForm(
         request.raw,
-        engine.app.max_request_body_size,
-        engine.bodyBudget,
-        held,
-      ),
-    );
-    await parseForm(request);
+        limits,
+        engine.uploads,
+        temporaryFiles,
+      );
+      setRequestBody(request, form.raw);
+      request.POST = form.fields;
+      request.FILES = form.files;
+    } else {
+      setRequestBody(request, await readBody(request.raw, limits));
+      parseForm(request);
+    }
   }
   return run(engine, request, handler, params);
 }

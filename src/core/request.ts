@@ -20,13 +20,15 @@ import {
   type SessionControl,
 } from "./request_services.ts";
 
+const EMPTY = new Uint8Array(0);
+
 /**
- * Stores a request's buffered body; the pipeline calls it before any view
+ * Stores a request's buffered body (null: too large to keep); the pipeline calls it before any view
  * runs (set in a static block, so it is no public method).
  */
 export let setRequestBody: (
   request: SpiderwebRequest,
-  bytes: Uint8Array<ArrayBuffer>,
+  bytes: Uint8Array<ArrayBuffer> | null,
 ) => void;
 
 /**
@@ -74,7 +76,7 @@ export class SpiderwebRequest {
 
   readonly #remoteAddress: string | undefined;
   readonly #trustForwarded: boolean;
-  #bodyBytes: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  #bodyBytes: Uint8Array<ArrayBuffer> | null = EMPTY;
   #url: URL | undefined;
   #query: QueryDict | undefined;
   #cookies: Record<string, string> | undefined;
@@ -184,14 +186,23 @@ export class SpiderwebRequest {
     );
   }
 
-  /** The buffered body. */
+  /**
+   * The buffered body. A multipart form larger than
+   * `file_upload_max_memory_size` is parsed as it arrives and not kept
+   * (read `POST` and `FILES`); reading `body` then throws, as in Django.
+   */
   get body(): Uint8Array<ArrayBuffer> {
-    return this.#bodyBytes;
+    if (this.#bodyBytes) return this.#bodyBytes;
+    throw new Error(
+      "request.body is not available: this multipart body is larger than "
+        + "file_upload_max_memory_size and was parsed as it arrived; "
+        + "read request.POST and request.FILES instead",
+    );
   }
 
   /** The body as UTF-8 text. */
   get content(): string {
-    return new TextDecoder().decode(this.#bodyBytes);
+    return new TextDecoder().decode(this.body);
   }
 
   /**

@@ -11,56 +11,83 @@ import {
 } from "../http/status_errors.ts";
 import { BodyBudget } from "./body_budget.ts";
 
-const UNLIMITED = new BodyBudget(null);
-import { MediaFile } from "./media_file.ts";
-import { FileDict, QueryDict } from "../http/multi_dict.ts";
+import { QueryDict } from "../http/multi_dict.ts";
 import type { SpiderwebRequest } from "./request.ts";
 
+const UNLIMITED = new BodyBudget(null);
 const FORM_METHODS = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 
+/** What a request may hold of memory while its body is read. */
+export interface BodyLimits {
+  /** The most bytes accepted (`max_request_body_size`), or null. */
+  readonly limit: number | null;
+  /** The server-wide budget of buffered bodies. */
+  readonly budget: BodyBudget;
+  /** What this request holds of the budget (given back when it ends). */
+  readonly held: { bytes: number };
+}
+
+const NO_LIMITS: BodyLimits = {
+  limit: null,
+  budget: UNLIMITED,
+  held: { bytes: 0 },
+};
+
 /**
- * Reads the whole body, or throws `PayloadTooLarge` as soon as it exceeds
- * `limit`, whatever `Content-Length` claims (null: no limit).
+ * The 503 for a request whose body would go over `max_buffered_body_bytes`.
  *
- * @param request the Fetch request
- * @param limit the most bytes to accept, or null
- * @param budget the server-wide budget of buffered bodies
- * @param held what this request holds of the budget (to give back later)
- * @returns the body's bytes
+ * @returns the error, with `Retry-After` and `Connection: close`
+ */
+export function budgetSpent(): ServiceUnavailable {
+  const error = new ServiceUnavailable(
+    "Too many request bodies are being received; try again shortly",
+  );
+  error.headers["retry-after"] = "1";
+  error.headers.connection = "close";
+  return error;
+}
+
+/**
+ * Reads a body chunk by chunk; a declared `Content-Length` over the limit
+ * is refused unread.
+ *
+ * @param request the Fetch request (with a body)
+ * @param limits the size limit and the budget
+ * @param onChunk takes each chunk, and may wait (back-pressure)
+ * @param keptWhole the body is kept whole: its declared length is reserved
+ *   from the budget at once, and each chunk as it arrives (else `onChunk`
+ *   reserves what it keeps in memory)
  * @throws PayloadTooLarge past the limit; BadRequest when the stream fails;
  *   ServiceUnavailable (with Retry-After) when the budget is spent
  */
-export async function readBody(
+export async function streamBody(
   request: Request,
-  limit: number | null,
-  budget: BodyBudget = UNLIMITED,
-  held: { bytes: number } = { bytes: 0 },
-): Promise<Uint8Array<ArrayBuffer>> {
-  if (!request.body) return new Uint8Array(0);
+  limits: BodyLimits,
+  onChunk: (chunk: Uint8Array<ArrayBuffer>) => void | Promise<void>,
+  keptWhole = true,
+): Promise<void> {
+  const { limit, budget, held } = limits;
+  const body = request.body!;
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (limit !== null && declared > limit) {
-    await request.body.cancel().catch(() => {});
+    await body.cancel().catch(() => {});
     throw new PayloadTooLarge();
   }
   const overBudget = async () => {
-    await request.body?.cancel().catch(() => {});
-    const error = new ServiceUnavailable(
-      "Too many request bodies are being received; try again shortly",
-    );
-    error.headers["retry-after"] = "1";
-    error.headers.connection = "close";
-    return error;
+    await body.cancel().catch(() => {});
+    return budgetSpent();
   };
   // A declared length is reserved at once; a streamed body as it arrives.
-  if (declared > 0) {
+  let reserved = 0;
+  if (keptWhole && declared > 0) {
     if (!budget.reserve(declared)) throw await overBudget();
     held.bytes += declared;
+    reserved = declared;
   }
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
+  const reader = body.getReader();
   let size = 0;
   while (true) {
-    let chunk: ReadableStreamReadResult<Uint8Array>;
+    let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
     try {
       chunk = await reader.read();
     } catch {
@@ -69,93 +96,92 @@ export async function readBody(
       throw new BadRequest("The request body could not be read");
     }
     const { done, value } = chunk;
-    if (done) break;
+    if (done) return;
     size += value.byteLength;
     if (limit !== null && size > limit) {
       await reader.cancel().catch(() => {});
       throw new PayloadTooLarge();
     }
-    if (size > held.bytes) {
-      if (!budget.reserve(size - held.bytes)) throw await overBudget();
-      held.bytes = size;
+    if (keptWhole && size > reserved) {
+      if (!budget.reserve(size - reserved)) {
+        await reader.cancel().catch(() => {});
+        throw await overBudget();
+      }
+      held.bytes += size - reserved;
+      reserved = size;
     }
-    chunks.push(value);
+    try {
+      const waiting = onChunk(value);
+      if (waiting) await waiting;
+    } catch (error) {
+      await reader.cancel().catch(() => {});
+      throw error;
+    }
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
-  const body = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return body;
 }
 
 /**
- * The `Content-Type` of each file part of a multipart body, in order, as
- * the client sent it (`""` when a part has none).
+ * Reads the whole body, or throws `PayloadTooLarge` as soon as it exceeds
+ * the limit, whatever `Content-Length` claims.
  *
- * @param body the buffered body
- * @param contentType the request's `Content-Type`, with the boundary
- * @returns one type per part that has a filename
+ * @param request the Fetch request
+ * @param limits the size limit and the budget
+ * @returns the body's bytes
+ * @throws as `streamBody`
  */
-export function filePartTypes(body: Uint8Array, contentType: string): string[] {
-  const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  if (!boundary) return [];
-  const text = new TextDecoder("latin1").decode(body);
-  const delimiter = `--${boundary[1] ?? boundary[2]}`;
-  const types: string[] = [];
-  let at = text.indexOf(delimiter);
-  while (at !== -1) {
-    const start = at + delimiter.length;
-    const end = text.indexOf("\r\n\r\n", start);
-    if (end === -1) break;
-    const headers = text.slice(start, end);
-    if (/^content-disposition:.*\bfilename\*?=/im.test(headers)) {
-      types.push(/^content-type:[ \t]*(.*?)[ \t]*$/im.exec(headers)?.[1] ?? "");
-    }
-    at = text.indexOf(delimiter, end);
-  }
-  return types;
+export async function readBody(
+  request: Request,
+  limits: BodyLimits = NO_LIMITS,
+): Promise<Uint8Array<ArrayBuffer>> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  await streamBody(request, limits, (chunk) => {
+    chunks.push(chunk);
+  });
+  return concatBytes(chunks);
 }
 
-/** Fills `POST` and `FILES` from an urlencoded or multipart body. */
-export async function parseForm(request: SpiderwebRequest): Promise<void> {
-  if (!FORM_METHODS.has(request.method) || !request.isFormRequest()) return;
-  const type = request.headers.get("content-type") ?? "";
-  if (!type.toLowerCase().startsWith("multipart/form-data")) {
-    request.POST = new QueryDict(request.content);
-    return;
+/**
+ * The chunks joined into one array (the chunk itself when there is one).
+ *
+ * @param chunks the pieces
+ * @returns the bytes
+ */
+export function concatBytes(
+  chunks: readonly Uint8Array<ArrayBuffer>[],
+): Uint8Array<ArrayBuffer> {
+  if (chunks.length === 1) return chunks[0];
+  let size = 0;
+  for (const chunk of chunks) size += chunk.byteLength;
+  const bytes = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, offset);
+    offset += chunk.byteLength;
   }
-  let form: FormData;
-  try {
-    form = await new Response(request.body, {
-      headers: { "content-type": type },
-    }).formData();
-  } catch (error) {
-    throw new BadRequest(
-      `Invalid multipart body: ${(error as Error).message}`,
+  return bytes;
+}
+
+/**
+ * Whether a request's body is read as a stream of multipart parts.
+ *
+ * @param request the request
+ * @returns true for a multipart form sent with POST, PUT, PATCH or DELETE
+ */
+export function isMultipartForm(request: SpiderwebRequest): boolean {
+  return FORM_METHODS.has(request.method)
+    && /^multipart\/form-data\b/i.test(
+      request.headers.get("content-type") ?? "",
     );
-  }
-  const fields = new QueryDict();
-  const files: [string, MediaFile][] = [];
-  const mediaDir = request.server.options.media_dir;
-  // Some runtimes rewrite a part's type (Bun adds `;charset=utf-8` to text
-  // types); a file keeps exactly what the client sent.
-  const sentTypes = filePartTypes(request.body, type);
-  for (const [name, value] of form) {
-    if (typeof value === "string") {
-      fields.append(name, value);
-    } else {
-      files.push([
-        name,
-        new MediaFile([value], value.name, {
-          type: sentTypes.shift() || value.type,
-          lastModified: value.lastModified,
-        }, mediaDir ? String(mediaDir) : null),
-      ]);
-    }
-  }
-  request.POST = fields;
-  request.FILES = new FileDict(files);
+}
+
+/**
+ * Fills `POST` from an urlencoded body (multipart bodies are parsed as
+ * they arrive, by `readMultipartForm`).
+ *
+ * @param request the request, its body buffered
+ */
+export function parseForm(request: SpiderwebRequest): void {
+  if (!FORM_METHODS.has(request.method) || !request.isFormRequest()) return;
+  request.POST = new QueryDict(request.content);
 }

@@ -5,6 +5,7 @@
  */
 
 import { openWith } from "./_database.ts";
+import { lazyFileBlob } from "./_file_blob.ts";
 import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import {
@@ -109,6 +110,7 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  fileBlob: lazyFileBlob,
   isWorker,
   releaseWorker,
   spawnWorker: () => spawnWorker("bun"),

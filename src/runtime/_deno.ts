@@ -95,6 +95,7 @@ export const runtime: Runtime = {
   openDatabase: (path) => openWith(path, connect),
   onShutdownSignal,
   env,
+  fileBlob: () => Promise.resolve(null),
   isWorker,
   releaseWorker,
   spawnWorker: () => spawnWorker("deno"),

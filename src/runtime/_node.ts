@@ -13,6 +13,7 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import { openWith } from "./_database.ts";
+import { lazyFileBlob } from "./_file_blob.ts";
 import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
@@ -209,6 +210,7 @@ export const runtime: Runtime = {
     ),
   onShutdownSignal,
   env,
+  fileBlob: lazyFileBlob,
   isWorker,
   releaseWorker,
   spawnWorker: () => spawnWorker("node"),

@@ -174,6 +174,11 @@ export interface Runtime {
   onShutdownSignal(listener: (signal: string) => void): () => void;
   /** An environment variable, or undefined. */
   env(name: string): string | undefined;
+  /**
+   * A `Blob` of a file that reads the disk only when read, or null where
+   * the runtime cannot make one without reading the file at once (Deno).
+   */
+  fileBlob(path: string): Promise<Blob | null>;
   /** Lets the process exit while the timer is pending. */
   unrefTimer(timer: ReturnType<typeof setInterval>): void;
   /** True inside a worker process started by `spawnWorker`. */

@@ -1,8 +1,6 @@
 import { after, describe, it } from "node:test";
-import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import assert from "node:assert/strict";
 import {
   ServiceUnavailable,
   SessionMiddleware,
@@ -12,6 +10,7 @@ import {
   TestClient,
 } from "../../mod.ts";
 import { recordingLogger, tempDir } from "../_helpers.ts";
+import { startServerProcess } from "../_child_app.ts";
 
 const temp = tempDir();
 after(() => temp.cleanup());
@@ -86,29 +85,14 @@ describe("SessionMiddleware: store failures", () => {
 });
 
 // The same runtime as the test runner, running a server in a child process.
-function startChild(mode: string): Promise<{ url: string; stop: () => void }> {
-  const script = fileURLToPath(
+async function startChild(
+  mode: string,
+): Promise<{ url: string; stop: () => void }> {
+  const server = await startServerProcess(
     new URL("../testdata/failing_store_app.ts", import.meta.url),
+    [mode],
   );
-  const args = "Deno" in globalThis ? ["run", "-A", script, mode] : [
-    script,
-    mode,
-  ];
-  const child = spawn(process.execPath, args, {
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    child.stderr.on("data", (d) => (err += d));
-    child.stdout.on("data", (d) => {
-      out += d;
-      if (out.includes("\n")) {
-        resolve({ url: out.trim(), stop: () => child.kill("SIGKILL") });
-      }
-    });
-    child.on("exit", (code) => reject(new Error(`exited ${code}: ${err}`)));
-  });
+  return { url: server.url, stop: () => void server.kill() };
 }
 
 describe("a server whose session store throws in every method", () => {
