@@ -42,8 +42,12 @@ export interface RedisServer {
   cleanup(): Promise<void>;
 }
 
-/** Starts `redis-server` without persistence on a free port. */
-export async function startRedis(): Promise<RedisServer> {
+/**
+ * Starts `redis-server` on a free port: without persistence, or `durable`
+ * (every write fsynced to an append-only file, so a killed server keeps
+ * every acknowledged write).
+ */
+export async function startRedis(durable = false): Promise<RedisServer> {
   if (spawnSync("redis-server", ["--version"]).error) {
     throw new Error("redis-server is missing: run `bash .ci/services`");
   }
@@ -65,7 +69,9 @@ export async function startRedis(): Promise<RedisServer> {
         "--save",
         "",
         "--appendonly",
-        "no",
+        durable ? "yes" : "no",
+        "--appendfsync",
+        "always",
         "--dir",
         dir,
       ], { stdio: "ignore" });
@@ -87,10 +93,12 @@ export async function startRedis(): Promise<RedisServer> {
   return server;
 }
 
-/** A PostgreSQL server. */
+/** A PostgreSQL server; `stop()` (immediate, as a crash) and `start()` again. */
 export interface PostgresServer {
   readonly port: number;
   readonly url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
   cleanup(): Promise<void>;
 }
 
@@ -128,22 +136,30 @@ export async function startPostgres(): Promise<PostgresServer> {
     "postgres",
   ]);
   if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr}`);
-  const start = asPostgres(postgresBin("pg_ctl"), [
-    "-D",
-    data,
-    "-l",
-    join(dir, "log"),
-    "-o",
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
-    "-w",
-    "start",
-  ]);
-  if (start.status !== 0) {
-    throw new Error(`pg_ctl start failed: ${start.stderr}`);
-  }
-  return {
+  const pgCtl = (...args: string[]) => {
+    const result = asPostgres(postgresBin("pg_ctl"), ["-D", data, ...args]);
+    if (result.status !== 0) {
+      throw new Error(`pg_ctl ${args.at(-1)} failed: ${result.stderr}`);
+    }
+  };
+  const server: PostgresServer = {
     port,
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    start() {
+      pgCtl(
+        "-l",
+        join(dir, "log"),
+        "-o",
+        `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`,
+        "-w",
+        "start",
+      );
+      return Promise.resolve();
+    },
+    stop() {
+      pgCtl("-m", "immediate", "-w", "stop");
+      return Promise.resolve();
+    },
     cleanup() {
       asPostgres(postgresBin("pg_ctl"), [
         "-D",
@@ -156,4 +172,6 @@ export async function startPostgres(): Promise<PostgresServer> {
       return Promise.resolve();
     },
   };
+  await server.start();
+  return server;
 }

@@ -9,6 +9,7 @@
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
 import { ServiceUnavailable } from "../http/status_errors.ts";
 import { DatabaseBusyError, isBusy } from "../runtime/busy.ts";
+import { isStorageFault } from "../runtime/storage_fault.ts";
 import { debugResponse } from "./debug_page.ts";
 import type { Engine } from "./engine.ts";
 import { BUILTIN_ERROR_VIEWS, networkErrorPage } from "./error_views.ts";
@@ -40,6 +41,14 @@ export async function errorResponse(
     busy.headers["retry-after"] = "1";
     (busy as { cause?: unknown }).cause = error;
     error = busy;
+  } else if (isStorageFault(error)) {
+    // A full disk or a read-only database: the request cannot be stored;
+    // requests that need no writes go on being served.
+    const full = new ServiceUnavailable(
+      "The database cannot store data right now",
+    );
+    (full as { cause?: unknown }).cause = error;
+    error = full;
   }
   request.error = error;
   if (error instanceof SpiderwebNetworkException) {
