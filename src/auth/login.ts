@@ -105,7 +105,8 @@ export async function login(
   }
   request.cycleSessionKey();
   request.SESSION[AUTH_USER_KEY] = String(user.id);
-  sessionOf(request)?.setUserId(String(user.id));
+  // cycleSessionKey() above has thrown unless the session exists.
+  sessionOf(request)!.setUserId(String(user.id));
   request.user = user;
   user.last_login = new Date().toISOString();
   user.save();

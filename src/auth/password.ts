@@ -116,21 +116,43 @@ export async function checkPassword(
 ): Promise<boolean> {
   if (!password || !isUsablePassword(encoded)) return false;
   if (password.length > MAX_PASSWORD_LENGTH) return false;
-  const parts = encoded!.split("$");
-  if (parts.length !== 4 || parts[0] !== "pbkdf2_sha256") return false;
+  const parsed = parsePasswordHash(encoded!);
+  if (!parsed) return false;
+  const actual = await pbkdf2(password, parsed.salt, parsed.iterations);
+  return equalBytes(actual, parsed.hash);
+}
+
+/**
+ * The parts of a `pbkdf2_sha256$iterations$salt$hash` string.
+ *
+ * @example
+ * ```ts
+ * import { parsePasswordHash } from "./password.ts";
+ * console.assert(parsePasswordHash("pbkdf2_sha256$1000$salt$AAAA")?.iterations === 1000);
+ * console.assert(parsePasswordHash("md5$x$y") === null);
+ * ```
+ *
+ * @param encoded the stored hash
+ * @returns the parts, or null for another algorithm, a malformed string, or
+ *   iterations outside 1 to 10,000,000 (so a crafted hash cannot make a
+ *   check run for minutes)
+ */
+export function parsePasswordHash(
+  encoded: string,
+): { iterations: number; salt: string; hash: Uint8Array } | null {
+  const parts = encoded.split("$");
+  if (parts.length !== 4 || parts[0] !== "pbkdf2_sha256") return null;
   const iterations = Number(parts[1]);
   if (
     !Number.isSafeInteger(iterations) || iterations < 1
     || iterations > MAX_ITERATIONS
   ) {
-    return false;
+    return null;
   }
-  let expected: Uint8Array;
   try {
-    expected = Uint8Array.from(atob(parts[3]), (c) => c.charCodeAt(0));
+    const hash = Uint8Array.from(atob(parts[3]), (c) => c.charCodeAt(0));
+    return { iterations, salt: parts[2], hash };
   } catch {
-    return false;
+    return null;
   }
-  const actual = await pbkdf2(password, parts[2], iterations);
-  return equalBytes(actual, expected);
 }
