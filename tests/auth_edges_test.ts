@@ -198,7 +198,6 @@ describe("users", () => {
 
 describe("authenticate with malformed credentials", () => {
   it("non-string or missing credentials never authenticate", async () => {
-    let app!: SpiderwebRequest["server"];
     const attempts: unknown[] = [
       undefined,
       null,
@@ -222,8 +221,7 @@ describe("authenticate with malformed credentials", () => {
       results.push((right as User | null)?.username === "123");
       return results;
     });
-    app = context.app;
-    await userWith(app, "123");
+    await userWith(context.app, "123");
     const { result } = await (await context.client.get("/run")).json();
     assert.deepEqual(result, [true, true, true, true, true, true]);
   });

@@ -60,6 +60,8 @@ export const MODULES: readonly MutationModule[] = [
     ],
     tests: [
       "tests/middleware/csrf_test.ts",
+      "tests/middleware/csrf_edges_test.ts",
+      "tests/trusted_origins_test.ts",
       "tests/mutation_regressions_test.ts",
       "tests/template_response_test.ts",
       "tests/developer_experience_test.ts",
@@ -95,6 +97,7 @@ export const MODULES: readonly MutationModule[] = [
     mutate: ["src/auth/*.ts"],
     tests: [
       "tests/auth_test.ts",
+      "tests/auth_edges_test.ts",
       "tests/mutation_regressions_test.ts",
       "tests/middleware/session_django_test.ts",
     ],
