@@ -92,6 +92,42 @@ describe("app.start() on this runtime", () => {
     assert.equal(rawStatus(big), 413);
   });
 
+  it("reads a body framed by Content-Length whole; 413 unread past the limit, 503 past the budget", async () => {
+    const small = await rawRequest(
+      port,
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 11\r\nConnection: close\r\n\r\nhello world",
+    );
+    assert.equal(rawStatus(small), 200);
+    assert.ok(small.includes("{\"size\":11}"));
+    const big = await rawRequest(
+      port,
+      "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2000\r\n\r\n",
+      true,
+    );
+    assert.equal(rawStatus(big), 413);
+    const tight = new SpiderwebRouter({
+      log: recordingLogger(),
+      addr: "127.0.0.1",
+      port: 0,
+      max_buffered_body_bytes: 100,
+    });
+    tight.route("/echo", (request) => ({ size: request.body.byteLength }));
+    const running = await tight.start({ handleSignals: false });
+    try {
+      const over = await rawRequest(
+        Number(running.url.port),
+        `POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 101\r\n\r\n${
+          "x".repeat(101)
+        }`,
+        true,
+      );
+      assert.equal(rawStatus(over), 503);
+      assert.match(over, /retry-after: 1/i);
+    } finally {
+      await running.stop();
+    }
+  });
+
   it("supplies REMOTE_ADDR; COOK-01 two Cookie fields read as one list", async () => {
     const reply = await rawRequest(
       port,

@@ -67,7 +67,13 @@ export async function handleRequest(
     if (fromSocket && !raw.headers.has("host")) {
       throw new BadRequest("The request has no Host header");
     }
-    response = await dispatch(engine, request, held, temporaryFiles);
+    response = await dispatch(
+      engine,
+      request,
+      held,
+      temporaryFiles,
+      fromSocket,
+    );
   } catch (error) {
     response = await errorResponse(engine, request, error, true);
   }
@@ -90,22 +96,30 @@ async function dispatch(
   request: SpiderwebRequest,
   held: { bytes: number },
   temporaryFiles: string[],
+  framed: boolean,
 ): Promise<HttpResponse> {
   const [handler, params, runsView] = selectHandler(engine, request);
   request.handler = handler;
-  if (request.raw.body && !runsView) {
+  // On a socket, the headers say whether there is a body: reading
+  // `Request.body` makes Deno build a stream (measured: 30% of a small POST).
+  const hasBody = framed
+    ? request.raw.headers.has("transfer-encoding")
+      || (request.raw.headers.get("content-length") ?? "0") !== "0"
+    : request.raw.body !== null;
+  if (hasBody && !runsView) {
     // A 403, 404, 405 or automatic answer never buffers the body: it is
     // dropped, and the connection closes after the answer.
-    await request.raw.body.cancel().catch(() => {});
+    await request.raw.body?.cancel().catch(() => {});
     const response = await run(engine, request, handler, params);
     response.headers.set("connection", "close");
     return response;
   }
-  if (request.raw.body) {
+  if (hasBody) {
     const limits: BodyLimits = {
       limit: engine.app.max_request_body_size,
       budget: engine.bodyBudget,
       held,
+      framed,
     };
     if (isMultipartForm(request)) {
       const form = await readMultipartForm(

@@ -21,6 +21,7 @@ import {
 } from "./request_services.ts";
 
 const EMPTY = new Uint8Array(0);
+const UTF8 = new TextDecoder();
 
 /**
  * Stores a request's buffered body (null: too large to keep); the pipeline calls it before any view
@@ -202,7 +203,7 @@ export class SpiderwebRequest {
 
   /** The body as UTF-8 text. */
   get content(): string {
-    return new TextDecoder().decode(this.body);
+    return UTF8.decode(this.body);
   }
 
   /**

@@ -25,6 +25,12 @@ export interface BodyLimits {
   readonly budget: BodyBudget;
   /** What this request holds of the budget (given back when it ends). */
   readonly held: { bytes: number };
+  /**
+   * The body came from a socket, framed by its `Content-Length` (the server
+   * never delivers more): a declared length within the limit is read in one
+   * native call, several times cheaper than a stream reader.
+   */
+  readonly framed?: boolean;
 }
 
 const NO_LIMITS: BodyLimits = {
@@ -133,6 +139,24 @@ export async function readBody(
   request: Request,
   limits: BodyLimits = NO_LIMITS,
 ): Promise<Uint8Array<ArrayBuffer>> {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const { limit, budget, held } = limits;
+  // Not `request.body` first: on Deno, touching it builds a stream.
+  if (
+    limits.framed && Number.isSafeInteger(declared) && declared >= 0
+    && (limit === null || declared <= limit)
+  ) {
+    if (!budget.reserve(declared)) {
+      await request.body?.cancel().catch(() => {});
+      throw budgetSpent();
+    }
+    held.bytes += declared;
+    try {
+      return new Uint8Array(await request.arrayBuffer());
+    } catch {
+      throw new BadRequest("The request body could not be read");
+    }
+  }
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   await streamBody(request, limits, (chunk) => {
