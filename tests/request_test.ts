@@ -349,6 +349,43 @@ describe("SpiderwebRequest cookies, META and addresses", () => {
   });
 });
 
+describe("the peer's address on Bun", () => {
+  it("is looked up with server.requestIP only when something reads it", async () => {
+    const app = new SpiderwebRouter({ log: recordingLogger() });
+    app.route("/plain", () => new HttpResponse("no address needed"));
+    app.route(
+      "/who",
+      (request) =>
+        new HttpResponse(
+          `${request.META.REMOTE_ADDR} ${request.client_address}`,
+        ),
+    );
+    let lookups = 0;
+    // What Bun passes to a default-exported app: its server.
+    const server = {
+      requestIP(request: Request) {
+        lookups++;
+        assert.ok(request instanceof Request);
+        return { address: "198.51.100.7" };
+      },
+    };
+    const send = (path: string) =>
+      app.fetch(
+        new Request(`http://app.example${path}`, {
+          headers: { host: "app.example" },
+        }),
+        server,
+      );
+    assert.equal((await send("/plain")).status, 200);
+    assert.equal(lookups, 0);
+    assert.equal(
+      await (await send("/who")).text(),
+      "198.51.100.7 198.51.100.7",
+    );
+    assert.equal(lookups, 1);
+  });
+});
+
 describe("bounded memory for request bodies", () => {
   function trackedBody(chunks: string[], stall?: Promise<void>) {
     const state = { pulls: 0, cancelled: false };

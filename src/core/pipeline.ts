@@ -9,7 +9,7 @@
 import { UnusedMiddleware } from "../http/errors.ts";
 import { BadRequest } from "../http/status_errors.ts";
 import { splitTarget } from "../http/request_target.ts";
-import type { ResponseParts } from "../runtime/runtime.ts";
+import type { PeerAddress, ResponseParts } from "../runtime/runtime.ts";
 import type { Engine } from "./engine.ts";
 import { errorResponse } from "./error_response.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
@@ -37,7 +37,7 @@ import { toResponse } from "./to_response.ts";
 export async function handleRequest(
   engine: Engine,
   raw: Request,
-  remoteAddress: string | undefined,
+  remoteAddress: PeerAddress | undefined,
   fromSocket = false,
 ): Promise<ResponseParts> {
   const { rawPath, queryString } = splitTarget(raw.url);

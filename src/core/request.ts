@@ -12,6 +12,7 @@ import { BadRequest } from "../http/status_errors.ts";
 import type { MediaFile } from "./media_file.ts";
 import { FileDict, QueryDict } from "../http/multi_dict.ts";
 import type { RouteInfo } from "../routing/route_table.ts";
+import type { PeerAddress } from "../runtime/runtime.ts";
 import type { App } from "./app.ts";
 import { buildMeta } from "./request_meta.ts";
 import {
@@ -75,7 +76,7 @@ export class SpiderwebRequest {
   /** Session operations, set by the sessions middleware. */
   session: SessionControl | undefined;
 
-  readonly #remoteAddress: string | undefined;
+  #remoteAddress: PeerAddress | undefined;
   readonly #trustForwarded: boolean;
   #bodyBytes: Uint8Array<ArrayBuffer> | null = EMPTY;
   #url: URL | undefined;
@@ -220,10 +221,18 @@ export class SpiderwebRequest {
     }
   }
 
+  // The peer's address, looked up on first use (a lookup on Bun).
+  #peer(): string | undefined {
+    if (typeof this.#remoteAddress === "function") {
+      this.#remoteAddress = this.#remoteAddress();
+    }
+    return this.#remoteAddress;
+  }
+
   /** The peer's address, or the last `X-Forwarded-For` entry when trusted. */
   get client_address(): string {
     const forwarded = this.#trustForwarded ? forwardedFor(this.raw) : null;
-    return forwarded ?? this.#remoteAddress ?? "unknown";
+    return forwarded ?? this.#peer() ?? "unknown";
   }
 
   /** CGI-style request data, as spiderweb's `META`. */
@@ -233,7 +242,7 @@ export class SpiderwebRequest {
       path: this.path,
       queryString: this.queryString,
       url: this.url,
-      remoteAddress: this.#remoteAddress ?? "unknown",
+      remoteAddress: this.#peer() ?? "unknown",
       clientAddress: this.client_address,
     });
   }

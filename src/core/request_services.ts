@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { PeerAddress } from "../runtime/runtime.ts";
 import type { App } from "./app.ts";
 
 /** The server-side facts a request needs. */
@@ -14,8 +15,8 @@ export interface RequestContext<Request = unknown> {
   readonly server: App;
   /** Trust `X-Forwarded-*` headers. */
   readonly trustForwarded: boolean;
-  /** The peer's address, from the runtime. */
-  readonly remoteAddress?: string;
+  /** The peer's address (or its lookup), from the runtime. */
+  readonly remoteAddress?: PeerAddress;
   /** Computes `request.user` on its first read. */
   readonly loadUser?: (request: Request) => unknown;
 }

@@ -94,7 +94,7 @@ function serve(handler: PartsHandler, options: ServeOptions): Promise<Server> {
     reusePort: options.reusePort || isWorker(),
     fetch: (request, server) =>
       handler(request, {
-        remoteAddress: server.requestIP(request)?.address,
+        remoteAddress: () => server.requestIP(request)?.address,
       }).then(partsToResponse),
   });
   return Promise.resolve({

@@ -7,8 +7,11 @@
 
 /** Facts about a request that only the server knows. */
 export interface ServeInfo {
-  /** The peer's IP address, when the runtime reports it. */
-  remoteAddress?: string;
+  /**
+   * The peer's IP address, when the runtime reports it, or a function that
+   * looks it up when first needed (Bun's `requestIP` is a lookup per call).
+   */
+  remoteAddress?: PeerAddress;
   /** False for in-process calls that should not be in the request log. */
   logRequest?: boolean;
   /** True for calls that did not come from a socket (`TestClient`). */
@@ -43,25 +46,31 @@ export function partsToResponse(parts: ResponseParts): Response {
   return response;
 }
 
+/** A peer's address, or a function that looks it up on first use. */
+export type PeerAddress = string | (() => string | undefined);
+
 /**
  * The peer's address from what a server passes beside the request: ours
- * (`{ remoteAddress }`), Deno's `ServeHandlerInfo`, or Bun's server.
+ * (`{ remoteAddress }`), Deno's `ServeHandlerInfo`, or Bun's server (whose
+ * lookup is deferred until something reads the address).
  *
  * @param info the server's second handler argument
  * @param request the request (Bun looks the address up by it)
- * @returns the address, when the server knows it
+ * @returns the address or its lookup, when the server knows it
  */
 export function remoteAddressOf(
   info: unknown,
   request: Request,
-): string | undefined {
+): PeerAddress | undefined {
   if (!info || typeof info !== "object") return undefined;
   const value = info as ServeInfo & {
     remoteAddr?: { hostname?: string };
     requestIP?: (request: Request) => { address: string } | null;
   };
-  return value.remoteAddress ?? value.remoteAddr?.hostname
-    ?? value.requestIP?.(request)?.address;
+  if (value.remoteAddress !== undefined) return value.remoteAddress;
+  if (value.remoteAddr) return value.remoteAddr.hostname;
+  const lookup = value.requestIP;
+  return lookup && (() => lookup.call(value, request)?.address);
 }
 
 /** What a server adapter calls for each request. */
