@@ -1,5 +1,6 @@
 import { after, before, describe, it } from "node:test";
 import assert from "node:assert/strict";
+import { connect } from "node:net";
 import { HttpResponse, type RunningServer, SpiderwebRouter } from "../mod.ts";
 import { rawBody, rawRequest, rawStatus, recordingLogger } from "./_helpers.ts";
 
@@ -126,6 +127,26 @@ describe("app.start() on this runtime", () => {
     } finally {
       await running.stop();
     }
+  });
+
+  it("a client that leaves in the middle of a body is no server error", async () => {
+    const errors = () => log.lines.filter((l) => l.startsWith("error")).length;
+    const before = errors();
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, "127.0.0.1", () => {
+        socket.write(
+          "POST /echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 100\r\n\r\nonly ten b",
+        );
+        setTimeout(() => {
+          socket.destroy();
+          resolve();
+        }, 50);
+      });
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const response = await fetch(`http://127.0.0.1:${port}/`);
+    assert.equal(await response.text(), "hello");
+    assert.equal(errors(), before);
   });
 
   it("supplies REMOTE_ADDR; COOK-01 two Cookie fields read as one list", async () => {

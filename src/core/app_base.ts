@@ -213,7 +213,8 @@ export class AppBase extends AppRoutes implements App {
       // A request from a socket must name its host; in-process calls
       // (`app.fetch(request)`, TestClient) may rely on the URL's authority.
       const fromSocket = info !== undefined && !info.inProcess;
-      const run = () => handleRequest(engine, raw, address, fromSocket);
+      const run = () =>
+        handleRequest(engine, raw, address, fromSocket, info?.body);
       if (!this.#started && options.on_startup?.length) {
         return this.#runStartup().then(run);
       }

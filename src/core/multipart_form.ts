@@ -18,6 +18,7 @@ import {
 } from "../http/multipart_parser.ts";
 import { ServiceUnavailable } from "../http/status_errors.ts";
 import { runtime } from "../runtime/load.ts";
+import type { IncomingBody } from "./incoming_body.ts";
 import { MediaFile, mediaFileOnDisk, writeAll } from "./media_file.ts";
 import {
   type BodyLimits,
@@ -76,7 +77,7 @@ function spoolFailed(error: unknown): ServiceUnavailable {
 /**
  * Reads and parses a multipart body.
  *
- * @param request the Fetch request (with a body)
+ * @param incoming the request's body
  * @param limits the size limit and the buffered-body budget
  * @param uploads the memory limit and the folders
  * @param temporaryFiles gets the path of every spooled file; the caller
@@ -86,7 +87,7 @@ function spoolFailed(error: unknown): ServiceUnavailable {
  *   ServiceUnavailable when the budget is spent or a file cannot be written
  */
 export async function readMultipartForm(
-  request: Request,
+  incoming: IncomingBody,
   limits: BodyLimits,
   uploads: UploadSettings,
   temporaryFiles: string[],
@@ -95,7 +96,7 @@ export async function readMultipartForm(
   const files: [string, MediaFile][] = [];
   // The raw body is kept (for `request.body`) only while it is small; a
   // declared length past the limit means it never will be.
-  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const declared = incoming.declared;
   let raw: Uint8Array<ArrayBuffer>[] | null = declared > uploads.memoryLimit
     ? null
     : [];
@@ -105,7 +106,7 @@ export async function readMultipartForm(
   // where writing to disk can be awaited.
   const events: PartEvent[] = [];
   const parser = new MultipartParser(
-    multipartBoundary(request.headers.get("content-type") ?? ""),
+    multipartBoundary(incoming.headers.get("content-type") ?? ""),
     {
       start: (info) => events.push({ kind: "start", info }),
       data: (bytes) =>
@@ -161,7 +162,7 @@ export async function readMultipartForm(
     files.push(...await finishPart(open, fields, uploads.mediaDir));
   };
   try {
-    await streamBody(request, limits, async (chunk) => {
+    await streamBody(incoming, limits, async (chunk) => {
       if (raw && rawSize + chunk.length <= uploads.memoryLimit) {
         if (!buffer(chunk.length)) throw budgetSpent();
         raw.push(chunk);

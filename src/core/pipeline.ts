@@ -9,7 +9,12 @@
 import { UnusedMiddleware } from "../http/errors.ts";
 import { BadRequest } from "../http/status_errors.ts";
 import { splitTarget } from "../http/request_target.ts";
-import type { PeerAddress, ResponseParts } from "../runtime/runtime.ts";
+import type {
+  BodySource,
+  PeerAddress,
+  ResponseParts,
+} from "../runtime/runtime.ts";
+import { hasBody, IncomingBody } from "./incoming_body.ts";
 import type { Engine } from "./engine.ts";
 import { errorResponse } from "./error_response.ts";
 import type { SpiderwebMiddleware } from "./middleware.ts";
@@ -32,6 +37,7 @@ import { toResponse } from "./to_response.ts";
  * @param raw the Fetch request
  * @param remoteAddress the peer's address, from the runtime
  * @param fromSocket whether a server received it (then a Host header is required)
+ * @param source the body, when the server hands it over itself (Node)
  * @returns the response as plain parts
  */
 export async function handleRequest(
@@ -39,6 +45,7 @@ export async function handleRequest(
   raw: Request,
   remoteAddress: PeerAddress | undefined,
   fromSocket = false,
+  source?: BodySource,
 ): Promise<ResponseParts> {
   const { rawPath, queryString } = splitTarget(raw.url);
   let path = rawPath;
@@ -67,13 +74,10 @@ export async function handleRequest(
     if (fromSocket && !raw.headers.has("host")) {
       throw new BadRequest("The request has no Host header");
     }
-    response = await dispatch(
-      engine,
-      request,
-      held,
-      temporaryFiles,
-      fromSocket,
-    );
+    const incoming = hasBody(raw, fromSocket)
+      ? new IncomingBody(raw, fromSocket, source)
+      : null;
+    response = await dispatch(engine, request, incoming, held, temporaryFiles);
   } catch (error) {
     response = await errorResponse(engine, request, error, true);
   }
@@ -94,36 +98,29 @@ export async function handleRequest(
 async function dispatch(
   engine: Engine,
   request: SpiderwebRequest,
+  incoming: IncomingBody | null,
   held: { bytes: number },
   temporaryFiles: string[],
-  framed: boolean,
 ): Promise<HttpResponse> {
   const [handler, params, runsView] = selectHandler(engine, request);
   request.handler = handler;
-  // On a socket, the headers say whether there is a body: reading
-  // `Request.body` makes Deno build a stream (measured: 30% of a small POST).
-  const hasBody = framed
-    ? request.raw.headers.has("transfer-encoding")
-      || (request.raw.headers.get("content-length") ?? "0") !== "0"
-    : request.raw.body !== null;
-  if (hasBody && !runsView) {
+  if (incoming && !runsView) {
     // A 403, 404, 405 or automatic answer never buffers the body: it is
     // dropped, and the connection closes after the answer.
-    await request.raw.body?.cancel().catch(() => {});
+    await incoming.cancel();
     const response = await run(engine, request, handler, params);
     response.headers.set("connection", "close");
     return response;
   }
-  if (hasBody) {
+  if (incoming) {
     const limits: BodyLimits = {
       limit: engine.app.max_request_body_size,
       budget: engine.bodyBudget,
       held,
-      framed,
     };
     if (isMultipartForm(request)) {
       const form = await readMultipartForm(
-        request.raw,
+        incoming,
         limits,
         engine.uploads,
         temporaryFiles,
@@ -132,7 +129,7 @@ async function dispatch(
       request.POST = form.fields;
       request.FILES = form.files;
     } else {
-      setRequestBody(request, await readBody(request.raw, limits));
+      setRequestBody(request, await readBody(incoming, limits));
       parseForm(request);
     }
   }

@@ -24,10 +24,7 @@ import {
 const EMPTY = new Uint8Array(0);
 const UTF8 = new TextDecoder();
 
-/**
- * Stores a request's buffered body (null: too large to keep); the pipeline calls it before any view
- * runs (set in a static block, so it is no public method).
- */
+/** Stores a request's buffered body (null: not kept); set in a static block. */
 export let setRequestBody: (
   request: SpiderwebRequest,
   bytes: Uint8Array<ArrayBuffer> | null,
@@ -76,7 +73,7 @@ export class SpiderwebRequest {
   /** Session operations, set by the sessions middleware. */
   session: SessionControl | undefined;
 
-  #remoteAddress: PeerAddress | undefined;
+  #remoteAddress: PeerAddress | undefined; // a lookup on Bun: run on first use
   readonly #trustForwarded: boolean;
   #bodyBytes: Uint8Array<ArrayBuffer> | null = EMPTY;
   #url: URL | undefined;
@@ -189,16 +186,13 @@ export class SpiderwebRequest {
   }
 
   /**
-   * The buffered body. A multipart form larger than
-   * `file_upload_max_memory_size` is parsed as it arrives and not kept
-   * (read `POST` and `FILES`); reading `body` then throws, as in Django.
+   * The buffered body; throws (as Django) for a multipart form larger than
+   * `file_upload_max_memory_size`, parsed as it arrived: read `POST`, `FILES`.
    */
   get body(): Uint8Array<ArrayBuffer> {
     if (this.#bodyBytes) return this.#bodyBytes;
     throw new Error(
-      "request.body is not available: this multipart body is larger than "
-        + "file_upload_max_memory_size and was parsed as it arrived; "
-        + "read request.POST and request.FILES instead",
+      "request.body is not available: this multipart body is larger than file_upload_max_memory_size and was parsed as it arrived; read request.POST and request.FILES instead",
     );
   }
 
@@ -221,12 +215,9 @@ export class SpiderwebRequest {
     }
   }
 
-  // The peer's address, looked up on first use (a lookup on Bun).
   #peer(): string | undefined {
-    if (typeof this.#remoteAddress === "function") {
-      this.#remoteAddress = this.#remoteAddress();
-    }
-    return this.#remoteAddress;
+    const peer = this.#remoteAddress;
+    return typeof peer === "function" ? (this.#remoteAddress = peer()) : peer;
   }
 
   /** The peer's address, or the last `X-Forwarded-For` entry when trusted. */

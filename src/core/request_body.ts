@@ -12,6 +12,7 @@ import {
 import { BodyBudget } from "./body_budget.ts";
 
 import { QueryDict } from "../http/multi_dict.ts";
+import type { IncomingBody } from "./incoming_body.ts";
 import type { SpiderwebRequest } from "./request.ts";
 
 const UNLIMITED = new BodyBudget(null);
@@ -25,12 +26,6 @@ export interface BodyLimits {
   readonly budget: BodyBudget;
   /** What this request holds of the budget (given back when it ends). */
   readonly held: { bytes: number };
-  /**
-   * The body came from a socket, framed by its `Content-Length` (the server
-   * never delivers more): a declared length within the limit is read in one
-   * native call, several times cheaper than a stream reader.
-   */
-  readonly framed?: boolean;
 }
 
 const NO_LIMITS: BodyLimits = {
@@ -57,7 +52,7 @@ export function budgetSpent(): ServiceUnavailable {
  * Reads a body chunk by chunk; a declared `Content-Length` over the limit
  * is refused unread.
  *
- * @param request the Fetch request (with a body)
+ * @param incoming the request's body
  * @param limits the size limit and the budget
  * @param onChunk takes each chunk, and may wait (back-pressure)
  * @param keptWhole the body is kept whole: its declared length is reserved
@@ -67,20 +62,19 @@ export function budgetSpent(): ServiceUnavailable {
  *   ServiceUnavailable (with Retry-After) when the budget is spent
  */
 export async function streamBody(
-  request: Request,
+  incoming: IncomingBody,
   limits: BodyLimits,
   onChunk: (chunk: Uint8Array<ArrayBuffer>) => void | Promise<void>,
   keptWhole = true,
 ): Promise<void> {
   const { limit, budget, held } = limits;
-  const body = request.body!;
-  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const declared = incoming.declared;
   if (limit !== null && declared > limit) {
-    await body.cancel().catch(() => {});
+    await incoming.cancel();
     throw new PayloadTooLarge();
   }
   const overBudget = async () => {
-    await body.cancel().catch(() => {});
+    await incoming.cancel();
     return budgetSpent();
   };
   // A declared length is reserved at once; a streamed body as it arrives.
@@ -90,10 +84,12 @@ export async function streamBody(
     held.bytes += declared;
     reserved = declared;
   }
+  const body = incoming.stream();
+  if (!body) return;
   const reader = body.getReader();
   let size = 0;
   while (true) {
-    let chunk: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+    let chunk: ReadableStreamReadResult<Uint8Array>;
     try {
       chunk = await reader.read();
     } catch {
@@ -117,7 +113,7 @@ export async function streamBody(
       reserved = size;
     }
     try {
-      const waiting = onChunk(value);
+      const waiting = onChunk(value as Uint8Array<ArrayBuffer>);
       if (waiting) await waiting;
     } catch (error) {
       await reader.cancel().catch(() => {});
@@ -130,36 +126,36 @@ export async function streamBody(
  * Reads the whole body, or throws `PayloadTooLarge` as soon as it exceeds
  * the limit, whatever `Content-Length` claims.
  *
- * @param request the Fetch request
+ * @param incoming the request's body
  * @param limits the size limit and the budget
  * @returns the body's bytes
  * @throws as `streamBody`
  */
 export async function readBody(
-  request: Request,
+  incoming: IncomingBody,
   limits: BodyLimits = NO_LIMITS,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
+  const declared = incoming.declared;
   const { limit, budget, held } = limits;
-  // Not `request.body` first: on Deno, touching it builds a stream.
+  // A framed body of a declared length within the limit is read in one
+  // native call, several times cheaper than a stream reader.
   if (
-    limits.framed && Number.isSafeInteger(declared) && declared >= 0
+    incoming.framed && Number.isSafeInteger(declared) && declared >= 0
     && (limit === null || declared <= limit)
   ) {
     if (!budget.reserve(declared)) {
-      await request.body?.cancel().catch(() => {});
+      await incoming.cancel();
       throw budgetSpent();
     }
     held.bytes += declared;
     try {
-      return new Uint8Array(await request.arrayBuffer());
+      return await incoming.bytes();
     } catch {
       throw new BadRequest("The request body could not be read");
     }
   }
-  if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array<ArrayBuffer>[] = [];
-  await streamBody(request, limits, (chunk) => {
+  await streamBody(incoming, limits, (chunk) => {
     chunks.push(chunk);
   });
   return concatBytes(chunks);

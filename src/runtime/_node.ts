@@ -18,6 +18,7 @@ import { isWorker, releaseWorker, spawnWorker } from "./_workers.ts";
 import { connectNodeSqlite } from "./_node_sqlite.ts";
 import { env, onShutdownSignal, unrefTimer } from "./_signals.ts";
 import type {
+  BodySource,
   PartsHandler,
   ResponseParts,
   Runtime,
@@ -70,6 +71,45 @@ function bodyStream(req: IncomingMessage): ReadableStream<Uint8Array> {
   }, { highWaterMark: 1 });
 }
 
+// The body straight from node:http: one Buffer for a whole small body is far
+// cheaper than a Fetch stream read through undici (measured: 1.3-1.6x the
+// requests/s of a small JSON POST). The Fetch request itself has no body.
+function bodySource(req: IncomingMessage): BodySource {
+  return {
+    bytes: () =>
+      new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (chunk: Buffer) => chunks.push(chunk));
+        req.on("end", () => {
+          const whole = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks);
+          resolve(
+            new Uint8Array(
+              whole.buffer,
+              whole.byteOffset,
+              whole.byteLength,
+            ) as Uint8Array<ArrayBuffer>,
+          );
+        });
+        req.on("error", reject);
+        // A client that leaves before the end: nothing more will come.
+        req.on("close", () => {
+          if (!req.complete) reject(new Error("The client went away"));
+        });
+      }),
+    stream: () => bodyStream(req),
+    discard: () => {
+      req.removeAllListeners("data");
+      req.pause();
+    },
+  };
+}
+
+function hasBodyOf(req: IncomingMessage): boolean {
+  return !NO_BODY_METHODS.has(req.method ?? "GET")
+    && (req.headers["transfer-encoding"] !== undefined
+      || Number(req.headers["content-length"] ?? 0) > 0);
+}
+
 function toFetchRequest(req: IncomingMessage): Request | null {
   const path = originForm(req.url ?? "");
   if (path === null) return null;
@@ -84,19 +124,12 @@ function toFetchRequest(req: IncomingMessage): Request | null {
   // The core reads the Host header; the URL's authority is only a fallback.
   const host = req.headers.host ?? "";
   const authority = /^[A-Za-z0-9.:[\]-]+$/.test(host) ? host : "host.invalid";
-  const method = req.method ?? "GET";
-  const hasBody = !NO_BODY_METHODS.has(method)
-    && (req.headers["transfer-encoding"] !== undefined
-      || Number(req.headers["content-length"] ?? 0) > 0);
-  // `duplex` is required by Fetch for a streamed body.
-  const init: RequestInit & { duplex: "half" } = {
-    method,
-    headers,
-    body: hasBody ? bodyStream(req) : undefined,
-    duplex: "half",
-  };
   try {
-    return new Request(`http://${authority}${path}`, init);
+    // The body is handed over beside the request (bodySource).
+    return new Request(`http://${authority}${path}`, {
+      method: req.method ?? "GET",
+      headers,
+    });
   } catch {
     return null;
   }
@@ -166,6 +199,7 @@ async function serve(
     try {
       const response = await handler(request, {
         remoteAddress: req.socket.remoteAddress,
+        body: hasBodyOf(req) ? bodySource(req) : undefined,
       });
       await writeResponse(response, res);
     } catch {

@@ -16,6 +16,18 @@ export interface ServeInfo {
   logRequest?: boolean;
   /** True for calls that did not come from a socket (`TestClient`). */
   inProcess?: boolean;
+  /** The body, when the server hands it over without a Fetch stream. */
+  body?: BodySource;
+}
+
+/** A request body read straight from the server (Node's `IncomingMessage`). */
+export interface BodySource {
+  /** The whole body (framed by its Content-Length or chunked encoding). */
+  bytes(): Promise<Uint8Array<ArrayBuffer>>;
+  /** The body as a stream; called at most once. */
+  stream(): ReadableStream<Uint8Array>;
+  /** Stops reading without closing the connection (the answer still goes out). */
+  discard(): void;
 }
 
 /**
