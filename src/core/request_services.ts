@@ -6,7 +6,6 @@
  * @module
  */
 
-import type { PeerAddress } from "../runtime/runtime.ts";
 import type { App } from "./app.ts";
 
 /** The server-side facts a request needs. */
@@ -16,7 +15,7 @@ export interface RequestContext<Request = unknown> {
   /** Trust `X-Forwarded-*` headers. */
   readonly trustForwarded: boolean;
   /** The peer's address (or its lookup), from the runtime. */
-  readonly remoteAddress?: PeerAddress;
+  readonly remoteAddress?: string | (() => string | undefined);
   /** Computes `request.user` on its first read. */
   readonly loadUser?: (request: Request) => unknown;
 }
