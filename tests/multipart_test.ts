@@ -3,6 +3,8 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { SpiderwebRouter } from "../mod.ts";
 import {
+  indexOfBytes,
+  multipartBoundary,
   MultipartParser,
   parsePartHeaders,
   type PartInfo,
@@ -110,6 +112,89 @@ describe("the streaming multipart parser", () => {
     assert.throws(
       () => info("form-data; name=f; filename*=UTF-8''%E2%82"),
       (error: Error) => /filename\*/.test(error.message),
+    );
+  });
+});
+
+describe("multipart details", () => {
+  it("boundaries: quoted or bare, 1 to 70 characters", () => {
+    assert.equal(
+      multipartBoundary("multipart/form-data; boundary=\"a b\""),
+      "a b",
+    );
+    assert.equal(
+      multipartBoundary("multipart/form-data;boundary=xyz; x=1"),
+      "xyz",
+    );
+    assert.equal(
+      multipartBoundary(`multipart/form-data; boundary=${"b".repeat(70)}`)
+        .length,
+      70,
+    );
+    for (
+      const type of [
+        "multipart/form-data",
+        "multipart/form-data; boundary=",
+        `multipart/form-data; boundary=${"b".repeat(71)}`,
+      ]
+    ) {
+      assert.throws(
+        () => multipartBoundary(type),
+        (error: Error) =>
+          /boundary is missing or longer than 70/.test(error.message),
+        type,
+      );
+    }
+  });
+
+  it("byte search finds the first whole match after false starts", () => {
+    const bytes = encoder.encode("\r\n-\r\n--\r\n--B!\r\n--B");
+    assert.equal(indexOfBytes(bytes, encoder.encode("\r\n--B")), 7);
+    assert.equal(indexOfBytes(bytes, encoder.encode("\r\n--B"), 8), 13);
+    assert.equal(indexOfBytes(bytes, encoder.encode("\r\n--C")), -1);
+    assert.equal(indexOfBytes(encoder.encode("ab"), encoder.encode("abc")), -1);
+  });
+
+  it("blanks after a boundary are padding; too many are refused", () => {
+    const padded = "--B  \t\r\n"
+      + "Content-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B--";
+    assert.deepEqual(parseInPieces(padded, 3).map((p) => p.body), ["1"]);
+    assert.throws(
+      () => parseInPieces(`--B${" ".repeat(300)}\r\n`, 1000),
+      (error: Error) => /too much space after a boundary/.test(error.message),
+    );
+  });
+
+  it("header blocks up to 16 KiB are read; larger ones are refused even in one piece", () => {
+    const header = (size: number) =>
+      `--B\r\nContent-Disposition: form-data; name="a"\r\nX: ${
+        "h".repeat(size)
+      }\r\n\r\nv\r\n--B--`;
+    assert.equal(parseInPieces(header(16_000), 100_000)[0].body, "v");
+    assert.throws(
+      () => parseInPieces(header(17_000), 100_000),
+      (error: Error) => /headers are too large/.test(error.message),
+    );
+  });
+
+  it("bare parameter values are trimmed; only %22, %0D and %0A are decoded", () => {
+    const info = parsePartHeaders(
+      "content-disposition: form-data; name= spaced ; filename=a%2Fb%0d.txt\r\ncontent-type:  text/plain ",
+    );
+    assert.deepEqual(info, {
+      name: "spaced",
+      filename: "a%2Fb\r.txt",
+      contentType: "text/plain",
+    });
+    assert.equal(
+      parsePartHeaders("Content-Disposition: form-data; name=\"a\"; name=\"b\"")
+        .name,
+      "a",
+    );
+    assert.equal(
+      parsePartHeaders("Content-Disposition: form-data; name=x\r\nbad line")
+        .name,
+      "x",
     );
   });
 });
