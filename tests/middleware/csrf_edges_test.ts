@@ -7,6 +7,7 @@ import { createHmac } from "node:crypto";
 import {
   csrfExempt,
   CSRFMiddleware,
+  HttpResponse,
   JsonResponse,
   SessionMiddleware,
   SpiderwebMiddleware,
@@ -119,6 +120,53 @@ describe("CSRFMiddleware requests", () => {
       const response = await client.post("/submit", { headers });
       assert.equal(response.status, 200, String(origin));
     }
+  });
+
+  it("a catch-all RegExp in csrf_trusted_origins never trusts a request without Origin", async () => {
+    const { app } = csrfApp({ csrf_trusted_origins: [/.*/] });
+    app.route("/submit", () => ({ ok: true }), { allowed_methods: ["POST"] });
+    const client = new TestClient(app);
+    assert.equal((await client.post("/submit")).status, 403);
+    const trusted = await client.post("/submit", {
+      headers: { origin: "https://anything.example" },
+    });
+    assert.equal(trusted.status, 200);
+  });
+
+  it("responses carry a fresh token with Cache-Control: no-store, server errors none", async () => {
+    const { app } = csrfApp();
+    app.route("/status/<int:code>", (request, { code }) => {
+      request.SESSION.seen = true;
+      return new HttpResponse("x", { status_code: Number(code) });
+    });
+    const client = new TestClient(app);
+    for (const code of [200, 404, 499]) {
+      const response = await client.get(`/status/${code}`);
+      assert.match(
+        response.headers.get("x-csrf-token") ?? "",
+        /^\d+\./,
+        String(code),
+      );
+      assert.equal(response.headers.get("cache-control"), "no-store");
+    }
+    for (const code of [500, 503]) {
+      const response = await client.get(`/status/${code}`);
+      assert.equal(response.headers.get("x-csrf-token"), null, String(code));
+    }
+  });
+
+  it("a middleware class that declares no checks sits beside CSRFMiddleware", () => {
+    class Plain {
+      server: unknown;
+      constructor(server: unknown) {
+        this.server = server;
+      }
+      processRequest() {}
+    }
+    const { app } = csrfApp({
+      middleware: [Plain, SessionMiddleware, CSRFMiddleware],
+    });
+    assert.equal(app.middleware.length, 3);
   });
 
   it("a view marked exempt after it was routed is exempt; one marked false is not", async () => {
