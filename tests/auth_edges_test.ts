@@ -228,9 +228,15 @@ describe("authenticate with malformed credentials", () => {
 
   it("usernames over 150 characters are refused before any lookup", async () => {
     const long = "v".repeat(151);
+    const longest = "w".repeat(150);
     const context = appRunning(async (request) => ({
       long: await authenticate(request, { username: long, password: "pw" }),
+      longest: (await authenticate(request, {
+        username: longest,
+        password: "pw",
+      }))?.username.length,
     }));
+    await userWith(context.app, longest);
     const user = await userWith(context.app, "short");
     // Only a row written behind the API can hold such a name.
     context.app.db.prepare(
@@ -239,6 +245,7 @@ describe("authenticate with malformed credentials", () => {
       .run(long, user.id);
     const { result } = await (await context.client.get("/run")).json();
     assert.equal(result.long, null);
+    assert.equal(result.longest, 150);
   });
 });
 
