@@ -1,7 +1,9 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { SpiderwebRouter } from "../mod.ts";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { MediaFile, SpiderwebRouter } from "../mod.ts";
+import { mediaFileOnDisk } from "../src/core/media_file.ts";
 import {
   indexOfBytes,
   multipartBoundary,
@@ -196,6 +198,51 @@ describe("multipart details", () => {
         .name,
       "x",
     );
+  });
+});
+
+describe("a MediaFile kept on disk", () => {
+  it("slices like a Blob: clamped, negative offsets, empty when reversed, typed", async () => {
+    const temp = tempDir();
+    try {
+      const path = join(temp.dir, "spooled.part");
+      writeFileSync(path, "0123456789");
+      const file = mediaFileOnDisk(path, 10, null, "d.txt", {
+        type: "text/plain",
+      }, null);
+      assert.equal(file.size, 10);
+      assert.equal(file.content_type, "text/plain");
+      const text = async (blob: Blob) => await blob.text();
+      assert.equal(await text(file.slice()), "0123456789");
+      assert.equal(await text(file.slice(3)), "3456789");
+      assert.equal(await text(file.slice(-3)), "789");
+      assert.equal(await text(file.slice(2, -2)), "234567");
+      assert.equal(await text(file.slice(-20, 2)), "01");
+      assert.equal(await text(file.slice(8, 50)), "89");
+      assert.equal(file.slice(6, 2).size, 0);
+      assert.equal(await text(file.slice(6, 2)), "");
+      assert.equal(file.slice(1, 3, "text/x-part").type, "text/x-part");
+      assert.equal(await text(file.slice(2, 8).slice(1, 3)), "34");
+      assert.equal(
+        new TextDecoder().decode(await file.slice(4, 6).arrayBuffer()),
+        "45",
+      );
+      await assert.rejects(
+        new MediaFile(["x"], "x.txt", {}, null).save(),
+        /media_dir/,
+      );
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it("a read after the request deleted it fails loudly", async () => {
+    const temp = tempDir();
+    const path = join(temp.dir, "gone.part");
+    writeFileSync(path, "abc");
+    const file = mediaFileOnDisk(path, 3, null, "g.txt", {}, null);
+    temp.cleanup();
+    await assert.rejects(file.text(), /ENOENT|no such file/i);
   });
 });
 
