@@ -46,6 +46,7 @@ export const MODULES: readonly MutationModule[] = [
     ],
     tests: [
       "tests/request_test.ts",
+      "tests/request_body_test.ts",
       "tests/router_test.ts",
       "tests/multipart_test.ts",
     ],

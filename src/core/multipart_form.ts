@@ -16,6 +16,7 @@ import {
   MultipartParser,
   type PartInfo,
 } from "../http/multipart_parser.ts";
+import { SpiderwebNetworkException } from "../http/network_errors.ts";
 import { ServiceUnavailable } from "../http/status_errors.ts";
 import { runtime } from "../runtime/load.ts";
 import type { IncomingBody } from "./incoming_body.ts";
@@ -106,7 +107,8 @@ export async function readMultipartForm(
   // where writing to disk can be awaited.
   const events: PartEvent[] = [];
   const parser = new MultipartParser(
-    multipartBoundary(incoming.headers.get("content-type") ?? ""),
+    // isMultipartForm() let only multipart content types through.
+    multipartBoundary(incoming.headers.get("content-type")!),
     {
       start: (info) => events.push({ kind: "start", info }),
       data: (bytes) =>
@@ -125,41 +127,36 @@ export async function readMultipartForm(
     limits.budget.release(bytes);
     limits.held.bytes -= bytes;
   };
-  const spool = async (open: OpenPart, bytes: Uint8Array) => {
-    try {
-      await writeAll(open.spool!.handle, bytes);
-    } catch (error) {
-      throw spoolFailed(error);
-    }
-  };
+  const spool = (open: OpenPart, bytes: Uint8Array) =>
+    writeAll(open.spool!.handle, bytes);
   const handle = async (event: PartEvent) => {
     if (event.kind === "start") {
       part = { info: event.info, chunks: [], size: 0, spool: null };
       return;
     }
     const open = part!;
-    if (event.kind === "data") {
-      open.size += event.bytes.length;
-      if (open.spool) return spool(open, event.bytes);
-      const isFile = open.info.filename !== null;
-      // A file goes to disk past the memory limit, or sooner when the
-      // budget is spent (only a text field is refused then).
-      if (
-        isFile && open.size > uploads.memoryLimit || !buffer(event.bytes.length)
-      ) {
-        if (!isFile) throw budgetSpent();
-        open.spool = await createSpool(uploads.tempDir, temporaryFiles);
-        const held = concatBytes(open.chunks);
-        open.chunks = [];
-        unbuffer(held.length);
-        await spool(open, held);
-        return spool(open, event.bytes);
-      }
-      open.chunks.push(event.bytes);
+    if (event.kind === "end") {
+      part = null;
+      files.push(...await finishPart(open, fields, uploads.mediaDir));
       return;
     }
-    part = null;
-    files.push(...await finishPart(open, fields, uploads.mediaDir));
+    open.size += event.bytes.length;
+    if (open.spool) return spool(open, event.bytes);
+    const isFile = open.info.filename !== null;
+    // A file goes to disk past the memory limit, or sooner when the
+    // budget is spent (only a text field is refused then).
+    if (
+      isFile && open.size > uploads.memoryLimit || !buffer(event.bytes.length)
+    ) {
+      if (!isFile) throw budgetSpent();
+      open.spool = await createSpool(uploads.tempDir, temporaryFiles);
+      const held = concatBytes(open.chunks);
+      open.chunks = [];
+      unbuffer(held.length);
+      await spool(open, held);
+      return spool(open, event.bytes);
+    }
+    open.chunks.push(event.bytes);
   };
   try {
     await streamBody(incoming, limits, async (chunk) => {
@@ -172,7 +169,15 @@ export async function readMultipartForm(
         raw = null;
       }
       parser.push(chunk);
-      for (const event of events.splice(0)) await handle(event);
+      try {
+        for (const event of events.splice(0)) await handle(event);
+      } catch (error) {
+        // A malformed body or a spent budget as they are; a file system
+        // failure (full disk, missing folder) is the server's: 503.
+        throw error instanceof SpiderwebNetworkException
+          ? error
+          : spoolFailed(error);
+      }
     }, false);
     parser.finish();
   } finally {
@@ -201,11 +206,7 @@ async function finishPart(
   if (!part.spool) {
     return [[name, new MediaFile(part.chunks, filename, options, mediaDir)]];
   }
-  try {
-    await part.spool.handle.close();
-  } catch (error) {
-    throw spoolFailed(error);
-  }
+  await part.spool.handle.close();
   const { path } = part.spool;
   const blob = await runtime.fileBlob(path).catch(() => null);
   return [[
@@ -219,18 +220,11 @@ async function createSpool(
   tempDir: string | null,
   temporaryFiles: string[],
 ): Promise<{ path: string; handle: FileHandle }> {
-  const id = Array.from(
-    crypto.getRandomValues(new Uint8Array(12)),
-    (b) => b.toString(16).padStart(2, "0"),
-  ).join("");
-  const path = join(tempDir ?? tmpdir(), `spiderweb-upload-${id}.part`);
-  try {
-    const handle = await open(path, "wx", 0o600);
-    temporaryFiles.push(path);
-    return { path, handle };
-  } catch (error) {
-    throw spoolFailed(error);
-  }
+  const name = `spiderweb-upload-${crypto.randomUUID()}.part`;
+  const path = join(tempDir ?? tmpdir(), name);
+  const handle = await open(path, "wx", 0o600);
+  temporaryFiles.push(path);
+  return { path, handle };
 }
 
 /**

@@ -67,12 +67,15 @@ export function indexOfBytes(
   from = 0,
 ): number {
   const first = needle[0];
-  const last = haystack.length - needle.length;
-  for (let at = haystack.indexOf(first, from); at !== -1 && at <= last;) {
+  for (
+    let at = haystack.indexOf(first, from);
+    at !== -1;
+    at = haystack.indexOf(first, at + 1)
+  ) {
+    // Past the end, `undefined` never equals a byte: no match.
     let i = 1;
     while (i < needle.length && haystack[at + i] === needle[i]) i++;
     if (i === needle.length) return at;
-    at = haystack.indexOf(first, at + 1);
   }
   return -1;
 }
@@ -81,8 +84,9 @@ export function indexOfBytes(
 // Browsers percent-encode `"`, CR and LF in names (the HTML standard), so
 // those three are decoded; any other `%` is kept as sent.
 function paramValue(quoted: string | undefined, bare: string | undefined) {
+  // One of the two alternatives always matched.
   const value = quoted === undefined
-    ? (bare ?? "").trim()
+    ? bare!.trim()
     : quoted.replace(/\\(["\\])/g, "$1");
   return value.replace(/%22/g, "\"").replace(/%0D/gi, "\r").replace(
     /%0A/gi,
@@ -178,6 +182,7 @@ export class MultipartParser {
    * @throws BadRequest when the body is malformed
    */
   push(chunk: Uint8Array): void {
+    if (this.#state === "done") return; // the epilogue is ignored
     let buffer = chunk;
     if (this.#pending.length) {
       buffer = new Uint8Array(this.#pending.length + chunk.length);
@@ -185,7 +190,6 @@ export class MultipartParser {
       buffer.set(chunk, this.#pending.length);
     }
     let at = 0;
-    // Once done, a step consumes everything: the epilogue is ignored.
     while (at < buffer.length) {
       const next = this.#step(buffer, at);
       if (next === -1) break;
@@ -209,60 +213,49 @@ export class MultipartParser {
   // bytes are needed.
   #step(buffer: Uint8Array, at: number): number {
     const delimiter = this.#delimiter;
-    switch (this.#state) {
-      case "preamble":
-      case "body": {
-        const found = indexOfBytes(buffer, delimiter, at);
-        const inBody = this.#state === "body";
-        if (found === -1) {
-          // Keep what could be the start of a delimiter cut by the chunk.
-          const safe = buffer.length - delimiter.length + 1;
-          if (safe <= at) return -1;
-          if (inBody) this.#sink.data(buffer.subarray(at, safe));
-          return safe;
-        }
-        if (inBody) {
-          if (found > at) this.#sink.data(buffer.subarray(at, found));
-          this.#sink.end();
-        }
-        this.#state = "after";
-        return found + delimiter.length;
+    if (this.#state === "preamble" || this.#state === "body") {
+      const found = indexOfBytes(buffer, delimiter, at);
+      const inBody = this.#state === "body";
+      if (found === -1) {
+        // Keep what could be the start of a delimiter cut by the chunk.
+        const safe = buffer.length - delimiter.length + 1;
+        if (safe <= at) return -1;
+        if (inBody) this.#sink.data(buffer.subarray(at, safe));
+        return safe;
       }
-      case "after": {
-        // `--` closes the body; else optional blanks, then CRLF.
-        if (buffer.length - at < 2) return -1;
-        if (buffer[at] === 0x2d && buffer[at + 1] === 0x2d) {
-          this.#state = "done";
-          return buffer.length;
-        }
-        let i = at;
-        while (buffer[i] === 0x20 || buffer[i] === 0x09) i++;
-        if (i - at > 256) throw invalid("too much space after a boundary");
-        if (i + 1 >= buffer.length) return -1;
-        if (buffer[i] !== 0x0d || buffer[i + 1] !== 0x0a) {
-          throw invalid("a boundary is followed by something else");
-        }
-        this.#state = "headers";
-        return i + 2;
+      if (inBody) {
+        if (found > at) this.#sink.data(buffer.subarray(at, found));
+        this.#sink.end();
       }
-      case "headers": {
-        // CRLF at once: a part without headers (rejected when parsed).
-        if (buffer.length - at < 2) return -1;
-        const empty = buffer[at] === 0x0d && buffer[at + 1] === 0x0a;
-        const end = empty ? at : indexOfBytes(buffer, HEADERS_END, at);
-        if (end === -1 || end - at > MAX_HEADER_BYTES) {
-          if (end !== -1 || buffer.length - at > MAX_HEADER_BYTES) {
-            throw invalid("a part's headers are too large");
-          }
-          return -1;
-        }
-        const block = decoder.decode(buffer.subarray(at, end));
-        this.#sink.start(parsePartHeaders(block));
-        this.#state = "body";
-        return empty ? at + 2 : end + 4;
-      }
-      default:
-        return buffer.length;
+      this.#state = "after";
+      return found + delimiter.length;
     }
+    if (this.#state === "after") {
+      // `--` closes the body; else optional blanks, then CRLF (left for the
+      // header search, so that a part without headers is one case).
+      if (buffer[at] === 0x2d && buffer[at + 1] === 0x2d) {
+        this.#state = "done";
+        return buffer.length;
+      }
+      let i = at;
+      while (buffer[i] === 0x20 || buffer[i] === 0x09) i++;
+      if (i - at > 256) throw invalid("too much space after a boundary");
+      if (i + 1 >= buffer.length) return -1;
+      if (buffer[i] !== 0x0d || buffer[i + 1] !== 0x0a) {
+        throw invalid("a boundary is followed by something else");
+      }
+      this.#state = "headers";
+      return i;
+    }
+    // Headers: from that CRLF to the blank line.
+    const end = indexOfBytes(buffer, HEADERS_END, at);
+    if ((end === -1 ? buffer.length : end) - at > MAX_HEADER_BYTES) {
+      throw invalid("a part's headers are too large");
+    }
+    if (end === -1) return -1;
+    const block = decoder.decode(buffer.subarray(at + 2, end));
+    this.#sink.start(parsePartHeaders(block));
+    this.#state = "body";
+    return end + 4;
   }
 }
