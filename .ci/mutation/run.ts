@@ -97,7 +97,7 @@ function runModule(module: MutationModule): Report {
     reporters: ["json", "html", "progress"],
     jsonReporter: { fileName: relative(root, join(dir, "report.json")) },
     htmlReporter: { fileName: relative(root, join(dir, "report.html")) },
-    tempDirName: relative(root, join(out, "tmp")),
+    tempDirName: relative(root, join(out, "tmp", module.name)),
     ignorePatterns: ["/.ci/out", "/bench/results", "/examples/media", "*.db"],
     cleanTempDir: true,
   };
