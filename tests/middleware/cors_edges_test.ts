@@ -165,3 +165,73 @@ describe("CORS edges", () => {
     );
   });
 });
+
+describe("CORS edges found by the second mutation run", () => {
+  it("warns about credentials with every origin allowed, only for both together", () => {
+    const warnings = (options: Record<string, unknown>) => {
+      const log = recordingLogger();
+      new SpiderwebRouter({ log, middleware: [CorsMiddleware], ...options });
+      return log.lines.filter((l) => l.includes("credentialed requests"));
+    };
+    assert.equal(
+      warnings({ cors_allow_all_origins: true, cors_allow_credentials: true })
+        .length,
+      1,
+    );
+    assert.equal(warnings({ cors_allow_all_origins: true }).length, 0);
+    assert.equal(
+      warnings({
+        cors_allowed_origins: ["https://example.com"],
+        cors_allow_credentials: true,
+      }).length,
+      0,
+    );
+  });
+
+  it("only OPTIONS is a preflight; other methods reach the view without preflight headers", async () => {
+    const app = corsApp();
+    const get = await call(app, "/", { headers: preflightHeaders() });
+    assert.equal(await get.text(), "ok");
+    assert.equal(get.headers.get("access-control-allow-methods"), null);
+    assert.equal(get.headers.get("access-control-allow-headers"), null);
+    const preflight = await call(app, "/", {
+      method: "OPTIONS",
+      headers: preflightHeaders(),
+    });
+    assert.equal(preflight.status, 200);
+    assert.equal(preflight.headers.get("content-type"), "text/plain");
+    assert.ok(preflight.headers.get("access-control-allow-methods"));
+  });
+
+  it("settings: some origin is required; origins must be strings in origin form", () => {
+    const problems = (options: Record<string, unknown>) => {
+      try {
+        new SpiderwebRouter({
+          log: recordingLogger(),
+          middleware: [CorsMiddleware],
+          ...options,
+        });
+        return [];
+      } catch (error) {
+        return ((error as { errors?: Error[] }).errors ?? [error as Error])
+          .map((e) => e.message);
+      }
+    };
+    assert.match(
+      problems({})[0] ?? "",
+      /CorsMiddleware needs cors_allowed_origins/,
+    );
+    for (
+      const origin of [
+        " https://example.com",
+        { toString: () => "https://example.com" },
+      ]
+    ) {
+      assert.match(
+        problems({ cors_allowed_origins: [origin] })[0] ?? "",
+        /is not an origin/,
+        String(origin),
+      );
+    }
+  });
+});
