@@ -101,12 +101,12 @@ async function fileBody(
   });
 }
 
-// RFC 9110 §13.1.2: a weak comparison ignores the W/ prefix.
+// RFC 9110 §13.1.2: a weak comparison ignores the W/ prefix (of the
+// header's tags: the file's own tag is always strong).
 function etagMatches(header: string, etag: string): boolean {
-  const bare = etag.replace(/^W\//, "");
   return header.split(",").some((tag) => {
     const t = tag.trim();
-    return t === "*" || t.replace(/^W\//, "") === bare;
+    return t === "*" || t.replace(/^W\//, "") === etag;
   });
 }
 
@@ -124,7 +124,8 @@ function parseRange(
   }
   const start = Number(match[1]);
   const end = match[2] === "" ? size - 1 : Math.min(Number(match[2]), size - 1);
-  if (start >= size || start > end) return "unsatisfiable";
+  // `end` is at most the last byte, so this also refuses a start past it.
+  if (start > end) return "unsatisfiable";
   return { start, end };
 }
 
