@@ -89,6 +89,7 @@ export const MODULES: readonly MutationModule[] = [
     tests: [
       "tests/static_files_test.ts",
       "tests/file_response_test.ts",
+      "tests/static_files_edges_test.ts",
       "tests/multipart_test.ts",
       "tests/mutation_regressions_test.ts",
       "tests/template_response_test.ts",
