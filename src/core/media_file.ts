@@ -116,7 +116,7 @@ function randomLetters(count: number): string {
  */
 export class MediaFile extends File {
   readonly #mediaDir: string | null;
-  readonly #contentType: string;
+  readonly #contentType: string | undefined;
   #disk: DiskRange | null = null;
 
   static {
@@ -144,7 +144,7 @@ export class MediaFile extends File {
     super(parts, name, options);
     this.#mediaDir = mediaDir;
     // Bun's File adds `;charset=utf-8` to text types; keep the type as sent.
-    this.#contentType = options.type ?? "";
+    this.#contentType = options.type;
   }
 
   /** The name the client sent. */
@@ -154,7 +154,7 @@ export class MediaFile extends File {
 
   /** The type the client sent, exactly. */
   get content_type(): string {
-    return this.#contentType || this.type;
+    return this.#contentType ?? this.type;
   }
 
   /** The size in bytes. */
