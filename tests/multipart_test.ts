@@ -39,7 +39,10 @@ function parseInPieces(body: string, size: number) {
       chunks = [];
       parts.push({ info, body: "" });
     },
-    data: (bytes) => chunks.push(bytes.slice()),
+    data: (bytes) => {
+      assert.ok(bytes.length > 0, "no empty data events");
+      chunks.push(bytes.slice());
+    },
     end: () => {
       parts.at(-1)!.body = new TextDecoder().decode(
         new Uint8Array(chunks.flatMap((c) => [...c])),
@@ -116,6 +119,87 @@ describe("the streaming multipart parser", () => {
       () => info("form-data; name=f; filename*=UTF-8''%E2%82"),
       (error: Error) => /filename\*/.test(error.message),
     );
+  });
+});
+
+describe("multipart details found by mutation testing", () => {
+  const headers = (block: string) => parsePartHeaders(block);
+  it("header lines: no colon, space before it, other headers after the type", () => {
+    const cd = "Content-Disposition: form-data; name=a";
+    assert.equal(headers(`${cd}\r\nContent-Typex`).contentType, "");
+    assert.equal(
+      headers(`${cd}\r\nContent-Type : text/plain`).contentType,
+      "text/plain",
+    );
+    assert.equal(
+      headers(`${cd}\r\nContent-Type: text/csv\r\nX-Other: y`).contentType,
+      "text/csv",
+    );
+  });
+
+  it("Content-Disposition: exactly form-data; parameters with or without spaces", () => {
+    for (const bad of ["attachment-form-data; name=a", "form-datax; name=a"]) {
+      assert.throws(
+        () => headers(`Content-Disposition: ${bad}`),
+        (e: Error) => /form-data/.test(e.message),
+        bad,
+      );
+    }
+    assert.equal(headers("Content-Disposition: form-data;name=a").name, "a");
+    assert.equal(headers("Content-Disposition: form-data; name = a").name, "a");
+  });
+
+  it("filename* only in the RFC 5987 form, language tags allowed", () => {
+    const file = (params: string) =>
+      headers(
+        `Content-Disposition: form-data; name=f; filename="plain"; ${params}`,
+      )
+        .filename;
+    assert.equal(file("filename*=UTF-8'en'%41.txt"), "A.txt");
+    assert.equal(file("filename*=xutf-8''%41"), "plain");
+    assert.equal(file("filename*=UTF-8''a\nb"), "plain");
+  });
+
+  it("after a boundary: only -- or blanks then CRLF", () => {
+    const rest = "Content-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--B--";
+    for (const after of ["-x", "x-", "\rx", "x\n"]) {
+      assert.throws(
+        () => parseInPieces(`--B${after}\r\n${rest}`, 1000),
+        (e: Error) => /followed by something else/.test(e.message),
+        JSON.stringify(after),
+      );
+    }
+    const blanks = `--B${" ".repeat(256)}\r\n${rest}`;
+    assert.equal(parseInPieces(blanks, 1000)[0].body, "1");
+  });
+
+  it("the header span limit is exact and counted from each part's start", () => {
+    // From the CRLF before the headers to the blank line: 16 KiB.
+    const block = (size: number) => {
+      const start = "Content-Disposition: form-data; name=\"a\"\r\nX: ";
+      return start + "h".repeat(size - start.length);
+    };
+    const body = (size: number) => `--B\r\n${block(size)}\r\n\r\nv\r\n--B--`;
+    assert.equal(parseInPieces(body(16_382), 100_000)[0].body, "v");
+    assert.throws(
+      () => parseInPieces(body(16_383), 100_000),
+      (e: Error) => /too large/.test(e.message),
+    );
+    const second = `--B\r\nContent-Disposition: form-data; name="big"\r\n\r\n${
+      "d".repeat(20_000)
+    }\r\n--B\r\nContent-Disposition: form-data; name="b"\r\n\r\nw\r\n--B--`;
+    assert.deepEqual(parseInPieces(second, 100_000).map((p) => p.info.name), [
+      "big",
+      "b",
+    ]);
+  });
+
+  it("everything after the closing boundary is ignored, however it arrives", () => {
+    const body = "preamble\r\n--B\r\nContent-Disposition: form-data; name=\"a\""
+      + "\r\n\r\n1\r\n--B--\r\nepilogue\r\n\r\nX: y\r\n\r\n--B\r\n";
+    for (const size of [1, 7, 1000]) {
+      assert.deepEqual(parseInPieces(body, size).map((p) => p.body), ["1"]);
+    }
   });
 });
 
