@@ -395,6 +395,29 @@ describe("a MediaFile kept on disk", () => {
     }
   });
 
+  it("each read and each cancelled stream closes its file at once", async () => {
+    const temp = tempDir();
+    try {
+      const path = join(temp.dir, "fd.part");
+      writeFileSync(path, "x".repeat(100_000));
+      const file = mediaFileOnDisk(path, 100_000, null, "f.bin", {}, null);
+      const open = () => readdirSync("/proc/self/fd").length;
+      await file.bytes(); // warm up
+      // Counted right after each step, before a collection could close a
+      // forgotten handle behind our back.
+      let before = open();
+      await file.bytes();
+      assert.equal(open(), before, "bytes() leaves no handle open");
+      const reader = file.stream().getReader();
+      await reader.read();
+      before = open();
+      await reader.cancel();
+      assert.ok(open() < before, "a cancelled stream closes its file");
+    } finally {
+      temp.cleanup();
+    }
+  });
+
   it("save() into a folder that cannot hold files fails at once", async () => {
     const temp = tempDir();
     try {

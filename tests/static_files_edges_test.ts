@@ -71,7 +71,7 @@ describe("file routes", () => {
       staticfiles_dirs: dir,
       static_url: "//assets/v1//",
       media_dir: media,
-      media_url: "/up/loads/",
+      media_url: "//up/loads//",
     });
     assert.deepEqual(await get(app, "/assets/v1/x.txt"), [200, "x.txt"]);
     assert.deepEqual(await get(app, "/up/loads/m.txt"), [200, "media file"]);
