@@ -1,6 +1,6 @@
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Buffer } from "node:buffer";
 import { MediaFile, SpiderwebRouter } from "../mod.ts";
@@ -413,6 +413,26 @@ describe("a MediaFile kept on disk", () => {
       before = open();
       await reader.cancel();
       assert.ok(open() < before, "a cancelled stream closes its file");
+    } finally {
+      temp.cleanup();
+    }
+  });
+
+  it("save() gives up on an error other than a taken name", async () => {
+    const temp = tempDir();
+    try {
+      // A folder path near PATH_MAX: the folder exists, but no file with a
+      // 200-character name can be created in it (ENAMETOOLONG).
+      const deep = join(
+        temp.dir,
+        ...Array.from({ length: 16 }, () => "d".repeat(250)),
+      );
+      mkdirSync(deep, { recursive: true });
+      const file = new MediaFile(["x"], `${"n".repeat(196)}.txt`, {}, deep);
+      await assert.rejects(
+        file.save(),
+        (error: { code?: string }) => error.code === "ENAMETOOLONG",
+      );
     } finally {
       temp.cleanup();
     }
