@@ -7,7 +7,7 @@
  */
 
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
-import { ServiceUnavailable } from "../http/status_errors.ts";
+import { unavailable } from "../http/status_errors.ts";
 import { DatabaseBusyError, isBusy } from "../runtime/busy.ts";
 import { isStorageFault } from "../runtime/storage_fault.ts";
 import { debugResponse } from "./debug_page.ts";
@@ -35,20 +35,16 @@ export async function errorResponse(
   // A database locked by another process past db_busy_timeout (or a
   // synchronous statement that met the lock) is the server being busy.
   if (error instanceof DatabaseBusyError || isBusy(error)) {
-    const busy = new ServiceUnavailable(
-      "The database is busy; try again shortly",
-    );
-    busy.headers["retry-after"] = "1";
-    (busy as { cause?: unknown }).cause = error;
-    error = busy;
+    error = unavailable("The database is busy; try again shortly", {
+      retryAfter: 1,
+      cause: error,
+    });
   } else if (isStorageFault(error)) {
     // A full disk or a read-only database: the request cannot be stored;
     // requests that need no writes go on being served.
-    const full = new ServiceUnavailable(
-      "The database cannot store data right now",
-    );
-    (full as { cause?: unknown }).cause = error;
-    error = full;
+    error = unavailable("The database cannot store data right now", {
+      cause: error,
+    });
   }
   request.error = error;
   if (error instanceof SpiderwebNetworkException) {

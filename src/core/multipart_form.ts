@@ -17,7 +17,7 @@ import {
   type PartInfo,
 } from "../http/multipart_parser.ts";
 import { SpiderwebNetworkException } from "../http/network_errors.ts";
-import { ServiceUnavailable } from "../http/status_errors.ts";
+import { type ServiceUnavailable, unavailable } from "../http/status_errors.ts";
 import { runtime } from "../runtime/load.ts";
 import type { IncomingBody } from "./incoming_body.ts";
 import { MediaFile, mediaFileOnDisk, writeAll } from "./media_file.ts";
@@ -67,12 +67,10 @@ type PartEvent =
 const decoder = new TextDecoder();
 
 function spoolFailed(error: unknown): ServiceUnavailable {
-  const failure = new ServiceUnavailable(
-    "The upload could not be stored; try again shortly",
-  );
-  failure.headers["retry-after"] = "1";
-  (failure as { cause?: unknown }).cause = error;
-  return failure;
+  return unavailable("The upload could not be stored; try again shortly", {
+    retryAfter: 1,
+    cause: error,
+  });
 }
 
 /**

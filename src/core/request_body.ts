@@ -7,7 +7,8 @@
 import {
   BadRequest,
   PayloadTooLarge,
-  ServiceUnavailable,
+  type ServiceUnavailable,
+  unavailable,
 } from "../http/status_errors.ts";
 import { BodyBudget } from "./body_budget.ts";
 
@@ -40,10 +41,10 @@ const NO_LIMITS: BodyLimits = {
  * @returns the error, with `Retry-After` and `Connection: close`
  */
 export function budgetSpent(): ServiceUnavailable {
-  const error = new ServiceUnavailable(
+  const error = unavailable(
     "Too many request bodies are being received; try again shortly",
+    { retryAfter: 1 },
   );
-  error.headers["retry-after"] = "1";
   error.headers.connection = "close";
   return error;
 }

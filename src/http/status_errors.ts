@@ -239,3 +239,31 @@ export class ServiceUnavailable extends SpiderwebNetworkException {
     super(503, "Service Unavailable", desc);
   }
 }
+
+/**
+ * A 503 for a passing condition (a locked database, a spent body budget, a
+ * failing disk): `Retry-After` when given, and the underlying error as its
+ * `cause`, which goes to the log and never to the client.
+ *
+ * @example
+ * ```ts
+ * import { unavailable } from "./status_errors.ts";
+ * const error = unavailable("Busy; try again shortly", { retryAfter: 1 });
+ * console.assert(error.status === 503 && error.headers["retry-after"] === "1");
+ * ```
+ *
+ * @param message the description the client sees
+ * @param options seconds for `Retry-After`, and the cause
+ * @returns the exception
+ */
+export function unavailable(
+  message: string,
+  options: { retryAfter?: number; cause?: unknown } = {},
+): ServiceUnavailable {
+  const error = new ServiceUnavailable(message);
+  if (options.retryAfter !== undefined) {
+    error.headers["retry-after"] = String(options.retryAfter);
+  }
+  if ("cause" in options) (error as { cause?: unknown }).cause = options.cause;
+  return error;
+}
